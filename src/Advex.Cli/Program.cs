@@ -1,2 +1,1 @@
-Console.WriteLine(Advex.Native.TorchRuntime.EnsureLoaded());
-Console.WriteLine(TorchSharp.torch.randn(2, 3).sum().item<float>());
+return Advex.Cli.Cli.Run(args, Console.Out, Console.Error);

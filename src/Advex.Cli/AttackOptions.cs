@@ -1,0 +1,49 @@
+namespace Advex.Cli;
+
+using System.CommandLine;
+using Advex.Attacks;
+
+/// <summary>The attack options of DESIGN §8, with fixed names; each attack reads those that apply.</summary>
+public sealed class AttackOptions
+{
+    public Option<string> Norm { get; } = new("--norm") { Description = "linf or l2", DefaultValueFactory = _ => "linf" };
+    public Option<int?> Steps { get; } = new("--steps") { Description = "iterations" };
+    public Option<double?> StepSize { get; } = new("--step-size") { Description = "step size α" };
+    public Option<bool?> RandomStart { get; } = new("--random-start") { Description = "start at a random point of the ε-ball (true|false)" };
+    public Option<int?> Restarts { get; } = new("--restarts") { Description = "random restarts (best per sample kept)" };
+    public Option<double?> Momentum { get; } = new("--momentum") { Description = "momentum μ (MI-FGSM)" };
+    public Option<double?> C { get; } = new("--c") { Description = "initial trade-off constant c (C&W)" };
+    public Option<double?> Kappa { get; } = new("--kappa") { Description = "confidence κ (C&W)" };
+    public Option<int?> BinarySearchSteps { get; } = new("--binary-search-steps") { Description = "binary search steps over c (C&W)" };
+    public Option<double?> Lr { get; } = new("--lr") { Description = "learning rate (C&W, optimizer attack)" };
+    public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "sgd, rmsprop or adam (optimizer attack)" };
+    public Option<double?> Overshoot { get; } = new("--overshoot") { Description = "overshoot (DeepFool)" };
+    public Option<string?> Generator { get; } = new("--generator") { Description = "AdvGAN generator file or folder" };
+
+    public void AddTo(Command cmd)
+    {
+        foreach (Option o in new Option[]
+                 {
+                     Norm, Steps, StepSize, RandomStart, Restarts, Momentum, C, Kappa, BinarySearchSteps, Lr, Optimizer,
+                     Overshoot, Generator,
+                 })
+            cmd.Options.Add(o);
+    }
+
+    public AttackSettings Read(ParseResult p) => new()
+    {
+        Norm = NormNames.Parse(p.GetValue(Norm)!),
+        Steps = p.GetValue(Steps),
+        StepSize = p.GetValue(StepSize),
+        RandomStart = p.GetValue(RandomStart),
+        Restarts = p.GetValue(Restarts),
+        Momentum = p.GetValue(Momentum),
+        C = p.GetValue(C),
+        Kappa = p.GetValue(Kappa),
+        BinarySearchSteps = p.GetValue(BinarySearchSteps),
+        Lr = p.GetValue(Lr),
+        Optimizer = p.GetValue(Optimizer),
+        Overshoot = p.GetValue(Overshoot),
+        Generator = p.GetValue(Generator),
+    };
+}

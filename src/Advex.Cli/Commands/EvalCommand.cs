@@ -1,0 +1,113 @@
+namespace Advex.Cli.Commands;
+
+using System.CommandLine;
+using System.Globalization;
+using Advex.Attacks;
+using Advex.Data;
+using Advex.Evaluation;
+using Advex.Models;
+using Advex.Reporting;
+using Spectre.Console;
+
+/// <summary><c>advex eval</c>: robustness of a model under one or more attacks over a list of ε.</summary>
+public static class EvalCommand
+{
+    public static Command Create(Ui ui)
+    {
+        var model = new Option<string>("--model") { Description = "TorchScript .pt, native model.json, or a train output folder", Required = true };
+        var data = Opts.Data();
+        var dataDir = Opts.DataDir();
+        var split = Opts.Split("test");
+        var limit = Opts.Limit();
+        var attack = new Option<string>("--attack") { Description = $"attack name(s), comma-separated: {string.Join(" ", AttackRegistry.Names)}", DefaultValueFactory = _ => "fgsm" };
+        var eps = new Option<string>("--eps") { Description = "comma list of ε", DefaultValueFactory = _ => "0.3" };
+        var targeted = new Option<string?>("--targeted") { Description = "random, least-likely or a class index" };
+        var json = Opts.Json();
+        var report = new Option<string?>("--report") { Description = "folder for plots and example grids" };
+        var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 256 };
+        var seed = Opts.Seed();
+        var mean = Opts.Mean();
+        var std = Opts.Std();
+        var shape = Opts.InputShape();
+        var quiet = Opts.Quiet();
+        var attackOptions = new AttackOptions();
+        var cmd = new Command("eval", "Evaluate a model's robustness: accuracy under attack for each ε, sanity checks, JSON and figures.")
+        {
+            model, data, dataDir, split, limit, attack, eps, targeted, json, report, batch, seed, mean, std, shape, quiet,
+        };
+        attackOptions.AddTo(cmd);
+        cmd.SetAction(p =>
+        {
+            var names = p.GetValue(attack)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var epsList = Opts.ParseEps(p.GetValue(eps)!);
+            var settings = attackOptions.Read(p);
+            var attacks = BuildAttacks(names, epsList, settings);
+            var normalization = Opts.ParseNormalization(p.GetValue(mean), p.GetValue(std));
+            var inputShape = Opts.ParseShape(p.GetValue(shape)!);
+            var modelPath = p.GetValue(model)!;
+            using var classifier = ModelStore.Load(modelPath, normalization, inputShape);
+            using var dataset = Opts.LoadData(p.GetValue(data)!, p.GetValue(split)!, p.GetValue(dataDir), p.GetValue(limit));
+            var options = new EvalOptions
+            {
+                BatchSize = p.GetValue(batch),
+                Seed = p.GetValue(seed),
+                Target = TargetMode.Parse(p.GetValue(targeted), classifier.Classes),
+                Command = "advex " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+            };
+            Run(ui, classifier, dataset, attacks, options, modelPath, p.GetValue(json), p.GetValue(report));
+            return 0;
+        });
+        return cmd;
+    }
+
+    public static List<Attack> BuildAttacks(IEnumerable<string> names, double[] eps, AttackSettings settings)
+    {
+        var attacks = new List<Attack>();
+        foreach (var name in names)
+        {
+            if (!AttackRegistry.Exists(name)) AttackRegistry.Create(name, 0, settings); // throws the naming error
+            if (AttackRegistry.IsBounded(name)) attacks.AddRange(eps.Select(e => AttackRegistry.Create(name, e, settings)));
+            else attacks.Add(AttackRegistry.Create(name, double.PositiveInfinity, settings));
+        }
+        return attacks;
+    }
+
+    /// <summary>Evaluates, prints the table and sanity checks, writes JSON and figures; shared with <c>demo</c>.</summary>
+    public static EvalReport Run(Ui ui, Classifier model, Dataset data, IReadOnlyList<Attack> attacks, EvalOptions options,
+        string modelPath, string? json, string? reportDir)
+    {
+        if (data.Channels != model.InputShape[0] || data.Height != model.InputShape[1] || data.Width != model.InputShape[2])
+            throw new AdvexException(
+                $"data {data.Spec} has images [{data.Channels},{data.Height},{data.Width}], the model expects [{string.Join(",", model.InputShape)}]");
+        var report = ui.WithProgress("attack", progress =>
+            new RobustnessEvaluator
+            {
+                OnProgress = (r, runs, done, total) => progress(r * total + done, runs * total),
+            }.Evaluate(model, data, attacks, options, modelPath));
+
+        ui.Line($"clean accuracy: {report.CleanAccuracy:P2} on {data.Count} {data.Spec} {data.Split} samples");
+        var table = new Table().Title("Robustness").AddColumns("attack", "norm", "ε", "robust acc", "success",
+            "mean L2", "mean L∞", "seconds", "img/s");
+        foreach (var r in report.Runs)
+            table.AddRow(r.Attack, r.Norm, r.Eps?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-",
+                $"{r.RobustAccuracy:P2}", $"{r.AttackSuccessRate:P2}", $"{r.MeanL2:F3}", $"{r.MeanLinf:F3}",
+                $"{r.Seconds:F2}", $"{r.ImagesPerSecond:F0}");
+        ui.Write(table);
+        if (report.Runs.Select(r => r.Attack).Distinct().Count() > 1)
+            foreach (var w in report.WorstCase)
+                ui.Line($"worst case over {string.Join("+", w.Attacks)} at ε={w.Eps?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({w.Norm}): robust accuracy {w.RobustAccuracy:P2}");
+        foreach (var s in report.Sanity)
+        {
+            if (s.Ok) ui.Line($"ok    {s.Check}: {s.Detail}");
+            else ui.Warn($"{s.Check}: {s.Detail}");
+        }
+        if (json != null) JsonOutput.Write(json, report);
+        if (reportDir != null)
+        {
+            JsonOutput.Write(Path.Combine(reportDir, "eval.json"), report);
+            foreach (var f in EvalFigures.Write(reportDir, report, data.ClassNames, model.InputShape))
+                ui.Line($"wrote {f}");
+        }
+        return report;
+    }
+}

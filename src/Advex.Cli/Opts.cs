@@ -1,0 +1,86 @@
+namespace Advex.Cli;
+
+using System.CommandLine;
+using System.Globalization;
+using Advex.Data;
+using Advex.Models;
+
+/// <summary>Options shared by several commands, and the parsing of list-valued options.</summary>
+public static class Opts
+{
+    public static Option<string> Data() => new("--data")
+    {
+        Description = "dataset: mnist (embedded), fashion-mnist, idx:<folder>", DefaultValueFactory = _ => "mnist",
+    };
+
+    public static Option<string?> DataDir() => new("--data-dir") { Description = "folder holding the dataset's IDX files" };
+
+    public static Option<string> Split(string @default) => new("--split")
+    {
+        Description = "train or test", DefaultValueFactory = _ => @default,
+    };
+
+    public static Option<int> Seed() => new("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
+
+    public static Option<int?> Limit() => new("--limit") { Description = "use only the first N samples, in file order" };
+
+    public static Option<string?> Json() => new("--json") { Description = "write the results as JSON to this file" };
+
+    public static Option<bool> Quiet() => new("--quiet") { Description = "no progress bars" };
+
+    public static Option<string?> Mean() => new("--mean") { Description = "per-channel mean the model expects (comma list)" };
+
+    public static Option<string?> Std() => new("--std") { Description = "per-channel std the model expects (comma list)" };
+
+    public static Option<string> InputShape() => new("--input-shape")
+    {
+        Description = "C,H,W of one input for TorchScript models", DefaultValueFactory = _ => "1,28,28",
+    };
+
+    public static double ParseDouble(string s, string option) =>
+        double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v
+            : throw new AdvexException($"{option}: '{s}' is not a number");
+
+    public static double[] ParseList(string s, string option) =>
+        s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => ParseDouble(p, option)).ToArray() is { Length: > 0 } a
+            ? a
+            : throw new AdvexException($"{option}: empty list");
+
+    /// <summary>Parses --eps: a comma list of non-negative numbers.</summary>
+    public static double[] ParseEps(string s)
+    {
+        var eps = ParseList(s, "--eps");
+        foreach (var e in eps)
+            if (e < 0) throw new AdvexException($"--eps: {e.ToString(CultureInfo.InvariantCulture)} is negative (ε must be >= 0)");
+        return eps;
+    }
+
+    public static Normalization? ParseNormalization(string? mean, string? std)
+    {
+        if (mean is null && std is null) return null;
+        if (mean is null || std is null) throw new AdvexException("--mean and --std go together");
+        return new Normalization(ParseList(mean, "--mean"), ParseList(std, "--std"));
+    }
+
+    public static long[] ParseShape(string s)
+    {
+        var parts = s.Split(',');
+        if (parts.Length != 3 || parts.Any(p => !long.TryParse(p, out var v) || v <= 0))
+            throw new AdvexException($"--input-shape: '{s}' is not C,H,W");
+        return parts.Select(long.Parse).ToArray();
+    }
+
+    public static Dataset LoadData(string spec, string split, string? dataDir, int? limit)
+    {
+        if (limit is <= 0) throw new AdvexException($"--limit must be positive (got {limit})");
+        var data = DataSource.Load(spec, split, dataDir);
+        if (limit is { } n && n < data.Count)
+        {
+            var taken = data.Take(n);
+            data.Dispose();
+            return taken;
+        }
+        return data;
+    }
+}

@@ -1,0 +1,67 @@
+namespace Advex.Attacks;
+
+using Advex.Attacks.Core;
+using Advex.Models;
+using static TorchSharp.torch;
+
+/// <summary>
+/// An attack holds validated options only; the model, inputs and goal are arguments of <see cref="Run"/>.
+/// <see cref="Run"/> is the single path every attack goes through (Foolbox's contract): inputs checked against the
+/// model's shape and bounds, model in eval mode (restored afterwards), the attack's own <see cref="Perturb"/>, then
+/// the result projected onto the ε-ball (bounded attacks) and clipped to the box, and success recomputed from the
+/// model's real prediction on what is returned.
+/// </summary>
+public abstract record Attack
+{
+    /// <summary>The command-line name, e.g. <c>pgd</c>.</summary>
+    public abstract string Name { get; }
+
+    public abstract Norm Norm { get; }
+
+    /// <summary>The budget; +∞ for minimisation attacks (C&amp;W, DeepFool), which return unprojected results.</summary>
+    public virtual double Eps => double.PositiveInfinity;
+
+    public bool IsBounded => !double.IsPositiveInfinity(Eps);
+
+    /// <summary>True when the attack draws random numbers (random start, random restarts).</summary>
+    public virtual bool IsRandomized => false;
+
+    /// <summary>Hyper-parameters as reported in results (JSON <c>params</c>).</summary>
+    public abstract IReadOnlyDictionary<string, object> Params { get; }
+
+    /// <summary>The attack itself: returns candidate adversarial inputs for x (may leave the ball; Run projects).</summary>
+    protected abstract Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng);
+
+    /// <summary>The same attack with another ε (bounded attacks); used by ε sweeps.</summary>
+    public virtual Attack WithEps(double eps) =>
+        throw new NotSupportedException($"{Name} has no ε budget");
+
+    public AttackResult Run(Classifier model, Tensor x, AttackGoal goal, Generator? rng = null)
+    {
+        model.CheckInput(x);
+        if (goal.Classes.shape.Length != 1 || goal.Classes.shape[0] != x.shape[0])
+            throw new AdvexException($"goal has {goal.Classes.shape[0]} classes for {x.shape[0]} inputs");
+        using var scope = NewDisposeScope();
+        using var eval = model.EvalMode();
+        var x0 = x.detach();
+        Tensor adv;
+        using (no_grad())
+        {
+            var candidate = Perturb(model, x0, goal, rng).detach();
+            candidate = where(candidate.isfinite(), candidate, x0); // a NaN never leaves an attack
+            if (IsBounded) candidate = LpBall.Project(candidate, x0, Eps, Norm);
+            adv = candidate.clamp(model.Lower, model.Upper);
+        }
+        var predictions = model.Predict(adv);
+        var success = goal.Succeeded(predictions);
+        using var _ = no_grad();
+        var delta = adv - x0;
+        var result = new AttackResult(adv, predictions, success, LpBall.LinfNorms(delta), LpBall.L2Norms(delta));
+        result.Adversarial.MoveToOuterDisposeScope();
+        result.Predictions.MoveToOuterDisposeScope();
+        result.Success.MoveToOuterDisposeScope();
+        result.Linf.MoveToOuterDisposeScope();
+        result.L2.MoveToOuterDisposeScope();
+        return result;
+    }
+}

@@ -1,0 +1,34 @@
+namespace Advex.Attacks;
+
+/// <summary>
+/// Every attack by its command-line name, built from an ε and <see cref="AttackSettings"/>. The registry drives the
+/// CLI and the contract test suite, so an attack added here is tested like the others.
+/// </summary>
+public static class AttackRegistry
+{
+    private sealed record Entry(bool Bounded, Func<double, AttackSettings, Attack> Create);
+
+    private static readonly Dictionary<string, Entry> Entries = new()
+    {
+        ["fgsm"] = new(true, (eps, _) => new Fgsm(eps)),
+        ["fgm"] = new(true, (eps, _) => new Fgm(eps)),
+        ["pgd"] = new(true, (eps, s) => new Pgd(eps, s.Norm ?? Norm.Linf, s.Steps ?? 40, s.StepSize, s.RandomStart ?? true,
+            s.Restarts ?? 1)),
+        ["bim"] = new(true, (eps, s) => new Bim(eps, s.Steps, s.StepSize)),
+    };
+
+    public static IReadOnlyCollection<string> Names => Entries.Keys;
+
+    public static bool Exists(string name) => Entries.ContainsKey(name);
+
+    /// <summary>True when the attack has an ε budget (false for minimisation attacks such as C&amp;W).</summary>
+    public static bool IsBounded(string name) => Get(name).Bounded;
+
+    public static Attack Create(string name, double eps, AttackSettings? settings = null) =>
+        Get(name).Create(eps, settings ?? new AttackSettings());
+
+    private static Entry Get(string name) =>
+        Entries.TryGetValue(name, out var e)
+            ? e
+            : throw new AdvexException($"unknown attack '{name}' (expected one of: {string.Join(", ", Entries.Keys)})");
+}

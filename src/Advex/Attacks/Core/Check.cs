@@ -1,0 +1,19 @@
+namespace Advex.Attacks.Core;
+
+/// <summary>Validation for attack options: precise messages naming the parameter, thrown at construction.</summary>
+public static class Check
+{
+    public static double NonNegative(double value, string name) =>
+        double.IsFinite(value) && value >= 0 ? value : throw new AdvexException($"{name} must be a finite number >= 0 (got {value})");
+
+    public static double Positive(double value, string name) =>
+        double.IsFinite(value) && value > 0 ? value : throw new AdvexException($"{name} must be a finite number > 0 (got {value})");
+
+    public static int AtLeast(int value, int min, string name) =>
+        value >= min ? value : throw new AdvexException($"{name} must be >= {min} (got {value})");
+
+    public static double InRange(double value, double lo, double hi, string name) =>
+        double.IsFinite(value) && value >= lo && value <= hi
+            ? value
+            : throw new AdvexException($"{name} must be in [{lo}, {hi}] (got {value})");
+}

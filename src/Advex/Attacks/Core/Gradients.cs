@@ -1,0 +1,28 @@
+namespace Advex.Attacks.Core;
+
+using Advex.Models;
+using static TorchSharp.torch;
+
+/// <summary>Input gradients through torch.autograd.grad (the model's parameter gradients are never touched).</summary>
+public static class Gradients
+{
+    /// <summary>∇ₓ loss(model(x)) for the given loss of logits; returns (gradient, per-sample logits detached).</summary>
+    public static (Tensor Grad, Tensor Logits) Of(Classifier model, Tensor x, Func<Tensor, Tensor> loss)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = enable_grad();
+        var xr = x.detach().requires_grad_(true);
+        var logits = model.Logits(xr);
+        var l = loss(logits);
+        var g = autograd.grad([l], [xr])[0];
+        return (g.detach().MoveToOuterDisposeScope(), logits.detach().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>∇ₓ of the goal's cross-entropy (ascent direction for both goals).</summary>
+    public static Tensor CrossEntropy(Classifier model, Tensor x, AttackGoal goal)
+    {
+        var (g, logits) = Of(model, x, l => Losses.CrossEntropy(l, goal));
+        logits.Dispose();
+        return g;
+    }
+}

@@ -1,0 +1,67 @@
+namespace Advex.Attacks.Core;
+
+using static TorchSharp.torch;
+
+/// <summary>Geometry of the ε-balls around x0: projection, random starts, per-sample norms.</summary>
+public static class LpBall
+{
+    private const double Tiny = 1e-12;
+
+    /// <summary>Projects x onto the ε-ball around x0 (per sample), without clipping to the box.</summary>
+    public static Tensor Project(Tensor x, Tensor x0, double eps, Norm norm)
+    {
+        using var scope = NewDisposeScope();
+        var delta = x - x0;
+        if (norm == Norm.Linf) return (x0 + delta.clamp(-eps, eps)).MoveToOuterDisposeScope();
+        var n = L2Norms(delta).clamp_min(Tiny);
+        var factor = (eps / n).clamp_max(1.0);
+        return (x0 + delta * Broadcast(factor, x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A uniform random point of the ε-ball around x0 (L∞: uniform in the cube; L2: uniform in the
+    /// ball, direction Gaussian, radius ε·u^(1/d)), clipped to the box [lo, hi].</summary>
+    public static Tensor RandomStart(Tensor x0, double eps, Norm norm, double lo, double hi, Generator? rng = null)
+    {
+        using var scope = NewDisposeScope();
+        Tensor delta;
+        if (norm == Norm.Linf)
+        {
+            delta = rand(x0.shape, generator: rng).mul_(2 * eps).sub_(eps);
+        }
+        else
+        {
+            var d = x0[0].numel();
+            var dir = randn(x0.shape, generator: rng);
+            dir = dir / Broadcast(L2Norms(dir).clamp_min(Tiny), x0);
+            var radius = rand(x0.shape[0], generator: rng).pow(1.0 / d).mul_(eps);
+            delta = dir * Broadcast(radius, x0);
+        }
+        return (x0 + delta).clamp(lo, hi).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per-sample L2 norm [N] of a batch [N, ...].</summary>
+    public static Tensor L2Norms(Tensor t) => t.flatten(1).norm(1, keepdim: false, p: 2);
+
+    /// <summary>Per-sample L∞ norm [N].</summary>
+    public static Tensor LinfNorms(Tensor t) => t.flatten(1).abs().amax([1]);
+
+    /// <summary>Per-sample L1 norm [N].</summary>
+    public static Tensor L1Norms(Tensor t) => t.flatten(1).abs().sum(1);
+
+    /// <summary>Reshapes a per-sample vector [N] to broadcast against a batch like <paramref name="like"/>.</summary>
+    public static Tensor Broadcast(Tensor perSample, Tensor like)
+    {
+        var shape = new long[like.dim()];
+        Array.Fill(shape, 1L);
+        shape[0] = -1;
+        return perSample.reshape(shape);
+    }
+
+    /// <summary>g divided by its per-sample norm (L2) or its sign (L∞): the steepest ascent direction.</summary>
+    public static Tensor SteepestDirection(Tensor g, Norm norm)
+    {
+        if (norm == Norm.Linf) return g.sign();
+        using var scope = NewDisposeScope();
+        return (g / Broadcast(L2Norms(g).clamp_min(Tiny), g)).MoveToOuterDisposeScope();
+    }
+}

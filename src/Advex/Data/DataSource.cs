@@ -1,0 +1,75 @@
+namespace Advex.Data;
+
+/// <summary>
+/// Resolves a data spec (DESIGN §6) to a dataset split:
+/// <c>mnist</c> (embedded), <c>fashion-mnist</c> (Debian dataset-fashion-mnist or <c>dataDir</c>),
+/// <c>idx:&lt;folder&gt;</c> (the four standard IDX files, raw or gzipped).
+/// </summary>
+public static class DataSource
+{
+    public const string FashionMnistSystemDir = "/usr/share/datasets/fashion-mnist";
+
+    private static readonly string[] Digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+    private static readonly string[] FashionNames =
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    public static IReadOnlyList<string> KnownNames { get; } = ["mnist", "fashion-mnist", "idx:<folder>"];
+
+    /// <summary>Where the embedded MNIST lives: next to the assembly (copied at build), else the repository's data/.</summary>
+    public static string EmbeddedMnistDir()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "data", "mnist");
+        if (Directory.Exists(beside)) return beside;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "data", "mnist");
+            if (File.Exists(Path.Combine(candidate, "SHA256SUMS"))) return candidate;
+        }
+        throw new AdvexException("embedded MNIST not found (expected data/mnist next to the program)");
+    }
+
+    public static Dataset Load(string spec, string split = "test", string? dataDir = null)
+    {
+        if (split is not ("train" or "test"))
+            throw new AdvexException($"unknown split '{split}' (expected train or test)");
+        if (spec == "mnist") return LoadIdxFolder(dataDir ?? EmbeddedMnistDir(), split, Digits, spec);
+        if (spec == "fashion-mnist") return LoadIdxFolder(dataDir ?? FashionMnistSystemDir, split, FashionNames, spec);
+        if (spec.StartsWith("idx:", StringComparison.Ordinal))
+        {
+            var folder = spec[4..];
+            if (!Directory.Exists(folder)) throw new AdvexException($"data folder not found: {folder}");
+            return LoadIdxFolder(folder, split, null, spec);
+        }
+        throw new AdvexException($"unknown dataset '{spec}' (expected one of: {string.Join(", ", KnownNames)})");
+    }
+
+    private static Dataset LoadIdxFolder(string folder, string split, string[]? names, string spec)
+    {
+        if (!Directory.Exists(folder))
+            throw new AdvexException(spec == "fashion-mnist"
+                ? $"Fashion-MNIST not found in {folder} (apt-get install dataset-fashion-mnist, or pass --data-dir)"
+                : $"data folder not found: {folder}");
+        var prefix = split == "train" ? "train" : "t10k";
+        var imagesPath = Find(folder, $"{prefix}-images-idx3-ubyte");
+        var labelsPath = Find(folder, $"{prefix}-labels-idx1-ubyte");
+        var images = Idx.Read(imagesPath, 3);
+        var labels = Idx.Read(labelsPath, 1);
+        if (images.Count != labels.Count)
+            throw new AdvexException(
+                $"image/label count mismatch: {imagesPath} has {images.Count} images, {labelsPath} has {labels.Count} labels");
+        var y = labels.Data.Select(b => (long)b).ToArray();
+        names ??= Enumerable.Range(0, Math.Max(2, (int)y.Max() + 1)).Select(i => i.ToString()).ToArray();
+        return new Dataset(images.Data, y, 1, images.Dims[1], images.Dims[2], names, spec, split);
+    }
+
+    private static string Find(string folder, string stem)
+    {
+        foreach (var name in new[] { stem + ".gz", stem, stem.Replace("-idx", ".idx") + ".gz", stem.Replace("-idx", ".idx") })
+        {
+            var path = Path.Combine(folder, name);
+            if (File.Exists(path)) return path;
+        }
+        throw new AdvexException($"IDX file not found: {Path.Combine(folder, stem)}[.gz]");
+    }
+}

@@ -1,0 +1,68 @@
+namespace Advex.Evaluation;
+
+/// <summary>
+/// The machine-readable result of <c>advex eval</c> (DESIGN §8). Property names are written in snake_case.
+/// Accuracies and rates are fractions in [0,1].
+/// </summary>
+public sealed record EvalReport
+{
+    public string Schema { get; init; } = "advex-eval/1";
+    public required double CleanAccuracy { get; init; }
+    public required ModelInfo Model { get; init; }
+    public required DataInfo Data { get; init; }
+    public int Seed { get; init; }
+    public required List<RunResult> Runs { get; init; }
+    /// <summary>Per ε, the per-sample worst case over all attacks run (a sample counts as robust only if every
+    /// attack failed on it).</summary>
+    public List<WorstCase> WorstCase { get; init; } = [];
+    public required List<ClassFigures> PerClass { get; init; }
+    public required List<SanityCheck> Sanity { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public List<ExampleRow> Examples { get; init; } = [];
+    public required Provenance Provenance { get; init; }
+}
+
+public sealed record ModelInfo(string Path, string Kind, string? Architecture, int Classes, long[] InputShape,
+    double[]? Mean, double[]? Std);
+
+public sealed record DataInfo(string Spec, string Split, int Count);
+
+public sealed record RunResult
+{
+    public required string Attack { get; init; }
+    public required string Norm { get; init; }
+    /// <summary>The budget; null for a minimisation attack reported without a budget.</summary>
+    public double? Eps { get; init; }
+    public required IReadOnlyDictionary<string, object> Params { get; init; }
+    public bool Targeted { get; init; }
+    public string? TargetMode { get; init; }
+    public required double RobustAccuracy { get; init; }
+    public required double AttackSuccessRate { get; init; }
+    public required double MeanL2 { get; init; }
+    public required double MedianL2 { get; init; }
+    public required double MeanLinf { get; init; }
+    public required double MaxLinf { get; init; }
+    public required double Seconds { get; init; }
+    public required double ImagesPerSecond { get; init; }
+    public int Count { get; init; }
+    public int NonFinite { get; init; }
+    public double MinValue { get; init; }
+    public double MaxValue { get; init; }
+    public double ZeroGradientFraction { get; init; }
+}
+
+public sealed record WorstCase(double? Eps, string Norm, double RobustAccuracy, List<string> Attacks);
+
+public sealed record ClassFigures(int Class, string Name, int Count, double CleanAccuracy,
+    Dictionary<string, double> RobustAccuracy);
+
+public sealed record SanityCheck(string Check, bool Ok, string Detail);
+
+/// <summary>A few fixed samples (the first N of the split) under one run, for image grids.</summary>
+public sealed record ExampleRow(string Attack, double? Eps, List<ExampleImage> Images);
+
+public sealed record ExampleImage(int Index, long TrueLabel, long CleanPrediction, long AdversarialPrediction,
+    float[] Clean, float[] Adversarial);
+
+public sealed record Provenance(string AdvexVersion, string TorchSharpVersion, string LibTorchVersion, string Machine,
+    int Threads, string Command, DateTime StartedUtc);

@@ -1,0 +1,64 @@
+namespace Advex.Models;
+
+using static TorchSharp.torch;
+
+/// <summary>Loads a TorchScript module exported from PyTorch (torch.jit.trace / torch.jit.script) as a Classifier.</summary>
+public static class TorchScript
+{
+    /// <param name="path">the .pt file</param>
+    /// <param name="inputShape">[C,H,W] of one sample; the number of classes is read from a probe forward pass</param>
+    /// <param name="normalization">mean/std when the model expects normalized input</param>
+    public static Classifier Load(string path, long[] inputShape, Normalization? normalization = null)
+    {
+        Native.TorchRuntime.EnsureLoaded();
+        nn.Module<Tensor, Tensor> module;
+        try
+        {
+            module = new ScriptAdapter(jit.load<Tensor, Tensor>(path));
+        }
+        catch (Exception e)
+        {
+            throw new AdvexException($"cannot load TorchScript model {path}: {FirstLine(e.Message)}");
+        }
+        module.eval();
+        long[] outShape;
+        using (no_grad())
+        {
+            try
+            {
+                using var probe = zeros([2, .. inputShape]);
+                using var output = module.call(probe);
+                outShape = output.shape;
+            }
+            catch (Exception e)
+            {
+                module.Dispose();
+                throw new AdvexException(
+                    $"model {path} failed on input [2,{string.Join(",", inputShape)}]: {FirstLine(e.Message)}");
+            }
+        }
+        if (outShape.Length != 2 || outShape[0] != 2)
+        {
+            module.Dispose();
+            throw new AdvexException(
+                $"model {path} output has shape [{string.Join(",", outShape)}] for 2 inputs, expected [N,C] logits");
+        }
+        return new Classifier(module, inputShape, (int)outShape[1], normalization, kind: "torchscript");
+    }
+
+    /// <summary>Presents a loaded ScriptModule as an ordinary module (mode switches and parameters pass through).</summary>
+    private sealed class ScriptAdapter : nn.Module<Tensor, Tensor>
+    {
+        private readonly jit.ScriptModule<Tensor, Tensor> script;
+
+        public ScriptAdapter(jit.ScriptModule<Tensor, Tensor> script) : base("TorchScript")
+        {
+            this.script = script;
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x) => script.call(x);
+    }
+
+    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
+}

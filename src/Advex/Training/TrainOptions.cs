@@ -1,0 +1,43 @@
+namespace Advex.Training;
+
+using Advex.Attacks.Core;
+using Advex.Models;
+
+/// <summary>
+/// How to train a classifier. Defaults are the quick, reliable MNIST recipe (Adam 1e-3, batch 64, 5 epochs);
+/// seed 004's recipe is <c>Optimizer = "sgd", Lr = 1e-2, Momentum = 0.9, Nesterov = true, WeightDecay = 5e-4,
+/// Plateau = true</c> (factor 0.5, patience 5, min lr 1e-6, on the test loss).
+/// </summary>
+public sealed record TrainOptions
+{
+    public string Architecture { get; init; } = "lenet";
+    public int Epochs { get; init; } = 5;
+    public int BatchSize { get; init; } = 64;
+    public string Optimizer { get; init; } = "adam";
+    public double Lr { get; init; } = 1e-3;
+    public double Momentum { get; init; } = 0.9;
+    public bool Nesterov { get; init; }
+    public double WeightDecay { get; init; }
+    public bool Plateau { get; init; }
+    public double PlateauFactor { get; init; } = 0.5;
+    public int PlateauPatience { get; init; } = 5;
+    public double MinLr { get; init; } = 1e-6;
+    public int Seed { get; init; }
+    public Normalization? Normalization { get; init; }
+
+    /// <summary>Throws an <see cref="AdvexException"/> naming the first invalid option.</summary>
+    public TrainOptions Validate()
+    {
+        Check.AtLeast(Epochs, 1, "epochs");
+        Check.AtLeast(BatchSize, 1, "batch-size");
+        Check.Positive(Lr, "lr");
+        Check.InRange(Momentum, 0, 1, "momentum");
+        Check.NonNegative(WeightDecay, "weight-decay");
+        Check.InRange(PlateauFactor, 1e-9, 1 - 1e-9, "plateau-factor");
+        if (Optimizer is not ("adam" or "sgd")) throw new AdvexException($"unknown optimizer '{Optimizer}' (expected adam or sgd)");
+        if (!Architectures.Names.Contains(Architecture))
+            throw new AdvexException($"unknown model '{Architecture}' (expected one of: {string.Join(", ", Architectures.Names)})");
+        if (Nesterov && (Optimizer != "sgd" || Momentum <= 0)) throw new AdvexException("nesterov needs --optimizer sgd and momentum > 0");
+        return this;
+    }
+}
