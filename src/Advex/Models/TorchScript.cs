@@ -58,6 +58,13 @@ public static class TorchScript
         }
 
         public override Tensor forward(Tensor x) => script.call(x);
+
+        // TorchSharp's generic disposal walks the script's submodules after releasing it; dispose the script once
+        // ourselves instead (the adapter owns no tensors of its own).
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) script.Dispose();
+        }
     }
 
     private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
