@@ -52,6 +52,7 @@ public static class EvalCommand
                 BatchSize = p.GetValue(batch),
                 Seed = p.GetValue(seed),
                 Target = TargetMode.Parse(p.GetValue(targeted), classifier.Classes),
+                Eps = epsList,
                 Command = "advex " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
             Run(ui, classifier, dataset, attacks, options, modelPath, p.GetValue(json), p.GetValue(report));
@@ -87,12 +88,15 @@ public static class EvalCommand
 
         ui.Line($"clean accuracy: {report.CleanAccuracy:P2} on {data.Count} {data.Spec} {data.Split} samples");
         var table = new Table().Title("Robustness").AddColumns("attack", "norm", "ε", "robust acc", "success",
-            "mean L2", "mean L∞", "seconds", "img/s");
+            "mean L2", "median L2", "mean L∞", "seconds", "img/s");
         foreach (var r in report.Runs)
             table.AddRow(r.Attack, r.Norm, r.Eps?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-",
-                $"{r.RobustAccuracy:P2}", $"{r.AttackSuccessRate:P2}", $"{r.MeanL2:F3}", $"{r.MeanLinf:F3}",
+                $"{r.RobustAccuracy:P2}", $"{r.AttackSuccessRate:P2}", $"{r.MeanL2:F3}", $"{r.MedianL2:F3}", $"{r.MeanLinf:F3}",
                 $"{r.Seconds:F2}", $"{r.ImagesPerSecond:F0}");
         ui.Write(table);
+        foreach (var r in report.Runs.Where(r => r.RobustAccuracyAtEps is not null))
+            ui.Line($"{r.Attack} ({r.Norm}, minimisation): robust accuracy at " +
+                    string.Join(", ", r.RobustAccuracyAtEps!.Select(kv => $"ε={kv.Key}: {kv.Value:P2}")));
         if (report.Runs.Select(r => r.Attack).Distinct().Count() > 1)
             foreach (var w in report.WorstCase)
                 ui.Line($"worst case over {string.Join("+", w.Attacks)} at ε={w.Eps?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({w.Norm}): robust accuracy {w.RobustAccuracy:P2}");

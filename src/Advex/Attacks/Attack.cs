@@ -36,6 +36,10 @@ public abstract record Attack
     public virtual Attack WithEps(double eps) =>
         throw new NotSupportedException($"{Name} has no ε budget");
 
+    /// <summary>The same attack with twice the iterations, for the "more steps do not help" sanity check; null for
+    /// single-step and minimisation attacks.</summary>
+    public virtual Attack? WithMoreSteps() => null;
+
     public AttackResult Run(Classifier model, Tensor x, AttackGoal goal, Generator? rng = null)
     {
         model.CheckInput(x);

@@ -34,6 +34,8 @@ public sealed record Bim : Attack
 
     public override Attack WithEps(double eps) => new Bim(eps, ExplicitSteps, ExplicitStepSize);
 
+    public override Attack WithMoreSteps() => new Bim(Eps, Steps * 2, StepSize);
+
     protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng) =>
         Pgd.Iterate(model, x, goal, Eps, Norm.Linf, Steps, StepSize, x.clone());
 }

@@ -11,6 +11,8 @@ public sealed record EvalOptions
     /// <summary>How many of the first samples to keep as example images per run.</summary>
     public int ExampleCount { get; init; } = 8;
     public string Command { get; init; } = "";
+    /// <summary>The ε at which minimisation attacks (C&amp;W, DeepFool) are also scored.</summary>
+    public double[] Eps { get; init; } = [];
 
     public EvalOptions Validate()
     {

@@ -48,7 +48,9 @@ public sealed record RunResult
     public int NonFinite { get; init; }
     public double MinValue { get; init; }
     public double MaxValue { get; init; }
-    public double ZeroGradientFraction { get; init; }
+    /// <summary>Minimisation attacks (no ε budget): robust accuracy at each ε of the evaluation, counting a sample
+    /// as broken at ε when the attack fooled the model with a perturbation of norm ≤ ε.</summary>
+    public Dictionary<string, double>? RobustAccuracyAtEps { get; init; }
 }
 
 public sealed record WorstCase(double? Eps, string Norm, double RobustAccuracy, List<string> Attacks);

@@ -40,6 +40,12 @@ public sealed class RobustnessEvaluator
         {
             var (result, perSample, example) =
                 RunOne(model, data, attacks[r], options, cleanCorrect, clean.Predictions, r, attacks.Count);
+            if (!attacks[r].IsBounded && options.Eps.Length > 0)
+                result = result with
+                {
+                    RobustAccuracyAtEps = options.Eps.Distinct().ToDictionary(Format,
+                        e => RobustAt(perSample, cleanCorrect, e).Count(b => b) / (double)data.Count),
+                };
             runs.Add(result);
             samples.Add(perSample);
             examples.Add(example);
@@ -54,7 +60,7 @@ public sealed class RobustnessEvaluator
             Data = new DataInfo(data.Spec, data.Split, data.Count),
             Seed = options.Seed,
             Runs = runs,
-            WorstCase = WorstCases(runs, samples, data.Count),
+            WorstCase = WorstCases(runs, samples, cleanCorrect, options.Eps),
             PerClass = PerClass(data, clean.Predictions, runs, samples),
             Sanity = sanity,
             Examples = examples,
@@ -145,17 +151,32 @@ public sealed class RobustnessEvaluator
     private static double Median(double[] sorted) =>
         sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 
-    private static List<WorstCase> WorstCases(List<RunResult> runs, List<RunSamples> samples, int n)
+    private static string Format(double eps) => eps.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Per sample, robust at ε under a minimisation attack: correct before, and not fooled within ε.</summary>
+    private static bool[] RobustAt(RunSamples s, bool[] cleanCorrect, double eps)
     {
-        var result = new List<WorstCase>();
-        foreach (var group in runs.Select((r, i) => (r, i)).GroupBy(t => (t.r.Eps, t.r.Norm)))
+        var norms = s.Attack.Norm == Norm.Linf ? s.Linf : s.L2;
+        return cleanCorrect.Select((ok, i) => ok && (s.RobustCorrect[i] || norms[i] > eps + 1e-6)).ToArray();
+    }
+
+    /// <summary>Per (ε, norm): a sample is robust only if every attack failed on it (minimisation attacks scored at ε).</summary>
+    private static List<WorstCase> WorstCases(List<RunResult> runs, List<RunSamples> samples, bool[] cleanCorrect,
+        double[] eps)
+    {
+        var views = new List<(double? Eps, string Norm, string Attack, bool[] Robust)>();
+        for (var i = 0; i < runs.Count; i++)
         {
-            var members = group.ToList();
-            var robust = Enumerable.Range(0, n).Count(s => members.All(m => samples[m.i].RobustCorrect[s]));
-            result.Add(new WorstCase(group.Key.Eps, group.Key.Norm, robust / (double)n,
-                members.Select(m => m.r.Attack).Distinct().ToList()));
+            if (runs[i].Eps is not null) views.Add((runs[i].Eps, runs[i].Norm, runs[i].Attack, samples[i].RobustCorrect));
+            else views.AddRange(eps.Distinct().Select(e => ((double?)e, runs[i].Norm, runs[i].Attack, RobustAt(samples[i], cleanCorrect, e))));
         }
-        return result;
+        var n = cleanCorrect.Length;
+        return views.GroupBy(v => (v.Eps, v.Norm)).Select(g =>
+        {
+            var members = g.ToList();
+            var robust = Enumerable.Range(0, n).Count(s => members.All(m => m.Robust[s]));
+            return new WorstCase(g.Key.Eps, g.Key.Norm, robust / (double)n, members.Select(m => m.Attack).Distinct().ToList());
+        }).ToList();
     }
 
     private static List<ClassFigures> PerClass(Dataset data, long[] predictions, List<RunResult> runs,

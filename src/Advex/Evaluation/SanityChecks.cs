@@ -27,6 +27,7 @@ public static class SanityChecks
         checks.Add(MonotoneInEps(runs));
         if (runs.Any(r => r.Attack == "fgsm") && runs.Any(r => r.Attack != "fgsm" && r.Eps is not null))
             checks.Add(IterativeAtLeastFgsm(runs));
+        if (MoreStepsDoNotHelp(model, data, options, runs, samples) is { } more) checks.Add(more);
         checks.AddRange(ModelChecks(model, data, options));
         return checks;
     }
@@ -94,6 +95,37 @@ public static class SanityChecks
         }
         return new SanityCheck("iterative_at_least_fgsm", bad.Count == 0,
             bad.Count == 0 ? "every attack is at least as strong as FGSM at the same ε" : string.Join("; ", bad));
+    }
+
+    /// <summary>
+    /// Reruns each iterative attack (at its largest ε) with twice the steps on the first samples: if that lowers
+    /// robust accuracy by more than one point, the evaluation had not converged.
+    /// </summary>
+    private static SanityCheck? MoreStepsDoNotHelp(Classifier model, Dataset data, EvalOptions options,
+        List<RunResult> runs, List<RobustnessEvaluator.RunSamples> samples)
+    {
+        const int subset = 256;
+        var picked = runs.Select((r, i) => (r, i))
+            .Where(t => t.r.Eps is not null && samples[t.i].Attack.WithMoreSteps() is not null)
+            .GroupBy(t => t.r.Attack).Select(g => g.OrderByDescending(t => t.r.Eps).First()).ToList();
+        if (picked.Count == 0) return null;
+        var bad = new List<string>();
+        var n = Math.Min(subset, data.Count);
+        foreach (var (run, i) in picked)
+        {
+            using var scope = NewDisposeScope();
+            var (x, y) = data.Slice(0, n);
+            using var rng = new Generator((ulong)options.Seed + 1);
+            var goal = options.Target.Goal(model, x, y, rng);
+            var more = samples[i].Attack.WithMoreSteps()!.Run(model, x, goal, rng);
+            var robustMore = more.Predictions.eq(y).sum().item<long>() / (double)n;
+            var robustNow = samples[i].RobustCorrect.Take(n).Count(b => b) / (double)n;
+            if (robustMore < robustNow - 0.01)
+                bad.Add($"{RobustnessEvaluator.Key(run)}: {robustNow:P1} → {robustMore:P1} with 2× steps on {n} samples");
+        }
+        return new SanityCheck("more_steps_do_not_help", bad.Count == 0,
+            bad.Count == 0 ? "twice the steps does not lower robust accuracy (attacks converged)"
+                : string.Join("; ", bad) + " (not converged: increase --steps)");
     }
 
     /// <summary>Model-level checks on the first batch: zero gradients, probabilities instead of logits, determinism.</summary>
