@@ -15,6 +15,7 @@ public static class AttackRegistry
         ["pgd"] = new(true, (eps, s) => new Pgd(eps, s.Norm ?? Norm.Linf, s.Steps ?? 40, s.StepSize, s.RandomStart ?? true,
             s.Restarts ?? 1)),
         ["bim"] = new(true, (eps, s) => new Bim(eps, s.Steps, s.StepSize)),
+        ["mifgsm"] = new(true, (eps, s) => new MiFgsm(eps, s.Steps ?? 10, s.StepSize, s.Momentum ?? 1.0)),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;
