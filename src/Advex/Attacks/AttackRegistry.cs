@@ -16,6 +16,8 @@ public static class AttackRegistry
             s.Restarts ?? 1)),
         ["bim"] = new(true, (eps, s) => new Bim(eps, s.Steps, s.StepSize)),
         ["mifgsm"] = new(true, (eps, s) => new MiFgsm(eps, s.Steps ?? 10, s.StepSize, s.Momentum ?? 1.0)),
+        ["cw"] = new(false, (_, s) => new CarliniWagnerL2(s.Steps ?? 100, s.C ?? 1e-3, s.Kappa ?? 0, s.BinarySearchSteps ?? 9,
+            s.Lr ?? 0.1)),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;
