@@ -15,6 +15,10 @@ public static class AttackRegistry
         ["pgd"] = new(true, (eps, s) => new Pgd(eps, s.Norm ?? Norm.Linf, s.Steps ?? 40, s.StepSize, s.RandomStart ?? true,
             s.Restarts ?? 1)),
         ["bim"] = new(true, (eps, s) => new Bim(eps, s.Steps, s.StepSize)),
+        ["mifgsm"] = new(true, (eps, s) => new MiFgsm(eps, s.Steps ?? 10, s.StepSize, s.Momentum ?? 1.0)),
+        ["cw"] = new(false, (_, s) => new CarliniWagnerL2(s.Steps ?? 100, s.C ?? 1e-3, s.Kappa ?? 0, s.BinarySearchSteps ?? 9,
+            s.Lr ?? 0.1)),
+        ["deepfool"] = new(false, (_, s) => new DeepFool(s.Steps ?? 50, s.Overshoot ?? 0.02)),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;

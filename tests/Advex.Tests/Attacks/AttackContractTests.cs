@@ -94,6 +94,7 @@ public static class AttackTestSettings
     {
         "pgd" => new AttackSettings { Steps = 20, StepSize = 0.03 },
         "bim" => new AttackSettings { Steps = 20, StepSize = 0.03 },
+        "cw" => new AttackSettings { Steps = 50, BinarySearchSteps = 4, C = 1 },
         _ => new AttackSettings(),
     };
 }
