@@ -42,6 +42,8 @@ public sealed record MiFgsm : Attack
 
     public override Attack WithEps(double eps) => new MiFgsm(eps, Steps, ExplicitStepSize, Momentum);
 
+    public override Attack WithMoreSteps() => new MiFgsm(Eps, Steps * 2, ExplicitStepSize, Momentum);
+
     protected override Tensor Perturb(Classifier model, Tensor x0, AttackGoal goal, Generator? rng)
     {
         var x = x0.clone();

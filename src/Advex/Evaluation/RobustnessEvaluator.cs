@@ -12,10 +12,14 @@ using static TorchSharp.torch;
 /// samples the model got right. Per-sample outcomes are kept to compute the worst case over attacks, per-class
 /// figures and the sanity checks.
 /// </summary>
-public sealed class RobustnessEvaluator
+public sealed record RobustnessEvaluator
 {
     /// <summary>Called as (run index, run count, samples done, samples total).</summary>
     public Action<int, int, int, int>? OnProgress { get; init; }
+
+    /// <summary>Called for every batch result as (run index, sample indices, result), inside the batch's dispose
+    /// scope: copy out what you keep.</summary>
+    public Action<int, long[], AttackResult>? OnBatchResult { get; init; }
 
     /// <summary>Per-sample outcome of one run.</summary>
     public sealed record RunSamples(Attack Attack, bool[] RobustCorrect, bool[] Success, float[] L2, float[] Linf);
@@ -95,6 +99,7 @@ public sealed class RobustnessEvaluator
             var clock = Stopwatch.StartNew();
             var result = attack.Run(model, x, goal, rng);
             attackTime += clock.Elapsed;
+            OnBatchResult?.Invoke(runIndex, idx, result);
             using (no_grad())
             {
                 var pred = result.Predictions.data<long>().ToArray();
