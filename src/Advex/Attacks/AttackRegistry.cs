@@ -15,6 +15,11 @@ public static class AttackRegistry
         ["pgd"] = new(true, (eps, s) => new Pgd(eps, s.Norm ?? Norm.Linf, s.Steps ?? 40, s.StepSize, s.RandomStart ?? true,
             s.Restarts ?? 1)),
         ["bim"] = new(true, (eps, s) => new Bim(eps, s.Steps, s.StepSize)),
+        ["apgd-ce"] = new(true, (eps, s) => new Apgd(eps, s.Norm ?? Norm.Linf, ApgdLoss.CrossEntropy, s.Steps ?? 100,
+            s.Restarts ?? 1)),
+        ["apgd-dlr"] = new(true, (eps, s) => new Apgd(eps, s.Norm ?? Norm.Linf, ApgdLoss.Dlr, s.Steps ?? 100,
+            s.Restarts ?? 1)),
+        ["autoattack"] = new(true, (eps, s) => new AutoAttack(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1)),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;
