@@ -20,6 +20,9 @@ public static class AttackRegistry
         ["apgd-dlr"] = new(true, (eps, s) => new Apgd(eps, s.Norm ?? Norm.Linf, ApgdLoss.Dlr, s.Steps ?? 100,
             s.Restarts ?? 1)),
         ["autoattack"] = new(true, (eps, s) => new AutoAttack(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1)),
+        // bounded when ε is finite; new OptimizerAttack(+∞, ...) is the unbounded (box-only) form
+        ["optim"] = new(true, (eps, s) => new OptimizerAttack(eps, OptimizerKinds.Parse(s.Optimizer ?? "adam"),
+            s.Lr ?? 0.01, s.Steps ?? 100, s.Norm ?? Norm.Linf)),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;

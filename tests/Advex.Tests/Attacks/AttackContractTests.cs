@@ -95,6 +95,7 @@ public static class AttackTestSettings
         "pgd" => new AttackSettings { Steps = 20, StepSize = 0.03 },
         "bim" => new AttackSettings { Steps = 20, StepSize = 0.03 },
         "apgd-ce" or "apgd-dlr" or "autoattack" => new AttackSettings { Steps = 20 },
+        "optim" => new AttackSettings { Steps = 30, Optimizer = "adam", Lr = 0.01 },
         _ => new AttackSettings(),
     };
 }
