@@ -19,6 +19,7 @@ public static class Cli
             TrainCommand.Create(ui),
             EvalCommand.Create(ui),
             DemoCommand.Create(ui),
+            OptimizersCommand.Create(ui),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
