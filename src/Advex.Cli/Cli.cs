@@ -20,6 +20,7 @@ public static class Cli
             EvalCommand.Create(ui),
             DemoCommand.Create(ui),
             AttackCommand.Create(ui),
+            OptimizersCommand.Create(ui),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

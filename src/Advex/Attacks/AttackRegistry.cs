@@ -19,6 +19,14 @@ public static class AttackRegistry
         ["cw"] = new(false, (_, s) => new CarliniWagnerL2(s.Steps ?? 100, s.C ?? 1e-3, s.Kappa ?? 0, s.BinarySearchSteps ?? 9,
             s.Lr ?? 0.1)),
         ["deepfool"] = new(false, (_, s) => new DeepFool(s.Steps ?? 50, s.Overshoot ?? 0.02)),
+        ["apgd-ce"] = new(true, (eps, s) => new Apgd(eps, s.Norm ?? Norm.Linf, ApgdLoss.CrossEntropy, s.Steps ?? 100,
+            s.Restarts ?? 1)),
+        ["apgd-dlr"] = new(true, (eps, s) => new Apgd(eps, s.Norm ?? Norm.Linf, ApgdLoss.Dlr, s.Steps ?? 100,
+            s.Restarts ?? 1)),
+        ["autoattack"] = new(true, (eps, s) => new AutoAttack(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1)),
+        // bounded when ε is finite; new OptimizerAttack(+∞, ...) is the unbounded (box-only) form
+        ["optim"] = new(true, (eps, s) => new OptimizerAttack(eps, OptimizerKinds.Parse(s.Optimizer ?? "adam"),
+            s.Lr ?? 0.01, s.Steps ?? 100, s.Norm ?? Norm.Linf)),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;

@@ -95,6 +95,8 @@ public static class AttackTestSettings
         "pgd" => new AttackSettings { Steps = 20, StepSize = 0.03 },
         "bim" => new AttackSettings { Steps = 20, StepSize = 0.03 },
         "cw" => new AttackSettings { Steps = 50, BinarySearchSteps = 4, C = 1 },
+        "apgd-ce" or "apgd-dlr" or "autoattack" => new AttackSettings { Steps = 20 },
+        "optim" => new AttackSettings { Steps = 30, Optimizer = "adam", Lr = 0.01 },
         _ => new AttackSettings(),
     };
 }

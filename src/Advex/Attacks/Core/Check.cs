@@ -16,4 +16,10 @@ public static class Check
         double.IsFinite(value) && value >= lo && value <= hi
             ? value
             : throw new AdvexException($"{name} must be in [{lo}, {hi}] (got {value})");
+
+    /// <summary>A budget that may be +∞ (meaning "unbounded"), but never negative or NaN.</summary>
+    public static double NonNegativeOrInfinity(double value, string name) =>
+        !double.IsNaN(value) && value >= 0 && !double.IsNegativeInfinity(value)
+            ? value
+            : throw new AdvexException($"{name} must be a number >= 0 or +infinity (got {value})");
 }

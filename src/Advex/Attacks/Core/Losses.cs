@@ -20,4 +20,34 @@ public static class Losses
     /// <summary>Per-sample cross-entropy [N] (no sign flip).</summary>
     public static Tensor CrossEntropyPerSample(Tensor logits, Tensor classes) =>
         cross_entropy(logits, classes, reduction: nn.Reduction.None);
+
+    /// <summary>
+    /// Difference of Logits Ratio (Croce &amp; Hein 2020), per sample [N], to be ascended:
+    /// DLR(z, y) = −(z_y − max_{i≠y} z_i) / (z_{π1} − z_{π3} + 1e-12), with π the logits sorted in decreasing order.
+    /// Invariant to shifting and to positive scaling of the logits (up to the 1e-12). Needs at least 3 classes.
+    /// </summary>
+    public static Tensor Dlr(Tensor logits, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        var sorted = logits.sort(1, descending: true).Values;
+        var zy = logits.gather(1, labels.unsqueeze(1)).squeeze(1);
+        var isLabel = one_hot(labels, logits.shape[1]).to_type(ScalarType.Bool);
+        var bestOther = logits.masked_fill(isLabel, double.NegativeInfinity).amax([1]);
+        var scale = sorted[.., 0] - sorted[.., 2] + 1e-12;
+        return ((zy - bestOther).neg() / scale).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Targeted DLR (Croce &amp; Hein 2020), per sample [N], to be ascended toward target t:
+    /// DLR_t(z, y, t) = −(z_y − z_t) / (z_{π1} − ½(z_{π3} + z_{π4}) + 1e-12). Needs at least 4 classes.
+    /// </summary>
+    public static Tensor DlrTargeted(Tensor logits, Tensor labels, Tensor targets)
+    {
+        using var scope = NewDisposeScope();
+        var sorted = logits.sort(1, descending: true).Values;
+        var zy = logits.gather(1, labels.unsqueeze(1)).squeeze(1);
+        var zt = logits.gather(1, targets.unsqueeze(1)).squeeze(1);
+        var scale = sorted[.., 0] - 0.5 * (sorted[.., 2] + sorted[.., 3]) + 1e-12;
+        return ((zy - zt).neg() / scale).MoveToOuterDisposeScope();
+    }
 }
