@@ -33,6 +33,7 @@ public static class TextCommand
         var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
         var attackEps = new Option<string>("--attack-eps") { Description = "comma list of L2 radii per sentence of the evaluation PGD on the embedded sequence (robust_accuracy is at the largest)", DefaultValueFactory = _ => "0.25,0.5,1" };
         var attackSteps = new Option<int>("--attack-steps") { Description = "steps of the evaluation PGD", DefaultValueFactory = _ => 10 };
+        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (the model is small: 1 is usually fastest, and kind to a shared machine)", DefaultValueFactory = _ => 1 };
         var seed = Opts.Seed();
         var seeds = new Option<string?>("--seeds") { Description = "comma list of seeds: train once per seed and report mean ± sd" };
         var outDir = new Option<string>("--out") { Description = "output folder", DefaultValueFactory = _ => "runs/text" };
@@ -40,7 +41,7 @@ public static class TextCommand
         var quiet = Opts.Quiet();
         var cmd = new Command("train", "Train the sentiment CNN (GloVe embeddings), optionally with FGM/PGD on the embedding; report clean and embedding-PGD accuracy.")
         {
-            dataDir, adv, eps, alpha, advSteps, epochs, batch, lr, attackEps, attackSteps, seed, seeds, outDir, json, quiet,
+            dataDir, adv, eps, alpha, advSteps, epochs, batch, lr, attackEps, attackSteps, threads, seed, seeds, outDir, json, quiet,
         };
         cmd.SetAction(p =>
         {
@@ -58,7 +59,19 @@ public static class TextCommand
                 Seed = p.GetValue(seed),
             }.Validate();
             var seedList = p.GetValue(seeds) is { } s ? ParseSeeds(s) : null;
-            Run(ui, p.GetValue(dataDir), options, seedList, p.GetValue(outDir)!, p.GetValue(json));
+            var threadCount = p.GetValue(threads);
+            if (threadCount < 1) throw new AdvexException($"--threads must be >= 1 (got {threadCount})");
+            Native.TorchRuntime.EnsureLoaded();
+            var previous = TorchSharp.torch.get_num_threads();
+            TorchSharp.torch.set_num_threads(threadCount);
+            try
+            {
+                Run(ui, p.GetValue(dataDir), options, seedList, p.GetValue(outDir)!, p.GetValue(json));
+            }
+            finally
+            {
+                TorchSharp.torch.set_num_threads(previous);
+            }
             return 0;
         });
         return cmd;

@@ -26,7 +26,9 @@ public sealed class TextCnn : Module<Tensor, Tensor>
         widths ??= [3, 4, 5];
         if (initialEmbeddings.dim() != 2) throw new AdvexException("initial embeddings must be a [vocabulary, dimensions] matrix");
         var dims = initialEmbeddings.shape[1];
-        embedding = Embedding_from_pretrained(initialEmbeddings, freeze: false, padding_idx: 0);
+        // Embedding_from_pretrained in TorchSharp 0.107 leaves the registered weight without a gradient; copy instead.
+        embedding = Embedding(initialEmbeddings.shape[0], dims, padding_idx: 0);
+        using (no_grad()) embedding.weight!.copy_(initialEmbeddings);
         convs = new ModuleList<Conv1d>(widths.Select(w => Conv1d(dims, filters, w)).ToArray());
         this.dropout = Dropout(dropout);
         fc = Linear(filters * widths.Length, classes);
