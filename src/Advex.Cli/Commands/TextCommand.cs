@@ -188,7 +188,8 @@ public sealed record TextDataInfo(string Dir, int Train, int Val, int Test, int 
 
 /// <summary>The training JSON of <c>advex text train</c>: means (and sample sd) over the seeds' final figures
 /// (<c>robust_accuracy</c> at the largest attack ε, <c>robust_by_eps</c> at each); with several seeds,
-/// <c>epochs</c> holds the per-epoch means and <c>runs</c> each seed's figures.</summary>
+/// <c>epochs</c> holds the per-epoch means and <c>runs</c> each seed's figures (<c>seeds</c> lists the seeds run;
+/// <c>options.seed</c> is the <c>--seed</c> value, which <c>--seeds</c> overrides).</summary>
 public sealed record TextTrainingSummary(double TestAccuracy, double TestAccuracySd, double RobustAccuracy,
     double RobustAccuracySd, List<RobustSummary> RobustByEps, double ValAccuracy, double ValAccuracySd, int[] Seeds, List<EpochMetrics> Epochs,
     List<TextRun> Runs, TextAttackInfo Attack, TextDataInfo Data, TextTrainOptions Options);
