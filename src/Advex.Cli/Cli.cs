@@ -21,6 +21,7 @@ public static class Cli
             DemoCommand.Create(ui),
             AttackCommand.Create(ui),
             OptimizersCommand.Create(ui),
+            ReportCommand.Create(ui),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
