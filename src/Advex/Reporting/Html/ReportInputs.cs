@@ -31,7 +31,8 @@ public sealed record ReportInputs(
     {
         var excluded = exclude is null ? null : Path.GetFullPath(exclude).TrimEnd('/', '\\') + Path.DirectorySeparatorChar;
         var files = new List<(string Path, string Label)>();
-        foreach (var item in from)
+        var items = from.ToList();
+        foreach (var item in items)
         {
             if (Directory.Exists(item))
             {
@@ -43,7 +44,9 @@ public sealed record ReportInputs(
                     .Where(f => !Path.GetFileName(f).StartsWith('.'))
                     .Where(f => excluded is null || !f.StartsWith(excluded, StringComparison.Ordinal))
                     .Order(StringComparer.Ordinal)
-                    .Select(f => (f, Path.Combine(name, Path.GetRelativePath(root, f)).Replace('\\', '/'))));
+                    // labels are paths inside the folder, prefixed by its name when there are several inputs
+                    .Select(f => (f, (items.Count > 1 ? Path.Combine(name, Path.GetRelativePath(root, f))
+                        : Path.GetRelativePath(root, f)).Replace('\\', '/'))));
             }
             else if (File.Exists(item)) files.Add((Path.GetFullPath(item), Path.GetFileName(item)));
             else throw new AdvexException($"--from: '{item}' is neither a folder nor a file");

@@ -9,6 +9,7 @@ internal static class ReportStyle
         body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
                color: var(--ink); background: #f6f7f9; }
         main { max-width: 1040px; margin: 0 auto; padding: 16px; }
+        main, header { overflow-wrap: anywhere; }
         header { background: #fff; border-bottom: 1px solid var(--line); }
         header .inner { max-width: 1040px; margin: 0 auto; padding: 16px; }
         h1 { font-size: 1.6rem; margin: 0 0 4px; }
