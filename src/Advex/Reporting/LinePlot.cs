@@ -21,9 +21,8 @@ public static class LinePlot
             line.LineWidth = 2;
             if (s.TopAxis) line.Axes.XAxis = plot.Axes.Top;
         }
-        if (topLabel != null) plot.Axes.Top.Label.Text = topLabel;
-        // a top axis label sits where the title would: the title then goes into the page's caption
-        if (topLabel == null) plot.Title(title);
+        // ScottPlot draws a top-axis label where the title goes: name both axes in the title instead
+        plot.Title(topLabel == null ? title : $"top axis: {topLabel} · bottom axis: {xLabel}");
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);

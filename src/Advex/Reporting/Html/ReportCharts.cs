@@ -37,7 +37,7 @@ internal static class ReportCharts
         var top = norms.FirstOrDefault(n => n != bottom);
         LinePlot.Save(path, "Robust accuracy vs ε (every attack)", $"ε ({NormLabel(bottom)})", "accuracy",
             series.Select(s => new LinePlot.Series(s.Name, s.X, s.Y, s.Norm != bottom)), 0, 1.02, 880, 540,
-            top is null ? null : $"ε ({string.Join(", ", norms.Where(n => n != bottom).Select(NormLabel))}, top axis)");
+            top is null ? null : $"ε ({string.Join(", ", norms.Where(n => n != bottom).Select(NormLabel))})");
         return true;
     }
 
