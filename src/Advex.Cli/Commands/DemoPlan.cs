@@ -4,14 +4,14 @@ namespace Advex.Cli.Commands;
 /// How much work <c>advex demo</c> does. The full plan fits in 10 minutes on 2 cores: LeNet for 5 epochs on the 60k
 /// training images; the FGSM sweep on all 10k test images; FGSM, PGD (40 steps, α = 0.01), APGD-CE and AutoAttack at
 /// ε = 0.3 on the first 1,000; C&amp;W (100 steps, 5 binary-search steps from c = 0.01) and DeepFool on the first
-/// 300; the optimizer comparison on 16 images.
+/// 200; the optimizer comparison on 16 images.
 /// <c>--quick</c> fits in 2 minutes: 1 epoch on the first 10k training images and 1,000 / 200 / 100 test images
 /// (C&amp;W: 50 steps, 4 binary-search steps from c = 0.1).
 /// </summary>
 public sealed record DemoPlan(int Epochs, int? TrainLimit, int FgsmCount, int StrongCount, int MinimisationCount,
     int CwSteps, int CwBinarySearchSteps, double CwC, int OptimizerSamples, int OptimizerSteps)
 {
-    public static DemoPlan Full { get; } = new(5, null, 10_000, 1_000, 300, 100, 5, 1e-2, 16, 100);
+    public static DemoPlan Full { get; } = new(5, null, 10_000, 1_000, 200, 100, 5, 1e-2, 16, 100);
 
     public static DemoPlan Quick { get; } = new(1, 10_000, 1_000, 200, 100, 50, 4, 0.1, 16, 100);
 
