@@ -22,6 +22,7 @@ public static class Cli
             AttackCommand.Create(ui),
             OptimizersCommand.Create(ui),
             TextCommand.Create(ui),
+            ReportCommand.Create(ui),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Globalization;
 using Advex.Attacks;
 using Advex.Attacks.Core;
+using Advex.Evaluation;
 using Advex.Models;
 using Advex.Reporting;
 using Spectre.Console;
@@ -61,21 +62,7 @@ public static class OptimizersCommand
         return cmd;
     }
 
-    public sealed record OptimizerRun(
-        string Name,
-        double Lr,
-        int Steps,
-        double SuccessRate,
-        double? MedianIterations,
-        double FinalLoss,
-        double MeanL2,
-        double[] Loss,
-        double[] TargetProbability,
-        int[] FirstSuccessIteration);
-
-    public sealed record Comparison(int Target, double? Eps, string Norm, int Samples, int Skipped, IReadOnlyList<OptimizerRun> Optimizers);
-
-    public static Comparison Run(Ui ui, Classifier model, Data.Dataset data, int target, IReadOnlyList<OptimizerAttack> attacks,
+    public static OptimizerComparison Run(Ui ui, Classifier model, Data.Dataset data, int target, IReadOnlyList<OptimizerAttack> attacks,
         string? outDir, string? json)
     {
         if (data.Channels != model.InputShape[0] || data.Height != model.InputShape[1] || data.Width != model.InputShape[2])
@@ -119,7 +106,7 @@ public static class OptimizersCommand
         if (runs.Where(r => r.MedianIterations is not null).OrderBy(r => r.MedianIterations).ThenBy(r => r.FinalLoss).FirstOrDefault() is { } best)
             ui.Line($"fastest to the target: {best.Name} (median {best.MedianIterations!.Value.ToString("0.#", CultureInfo.InvariantCulture)} iterations)");
 
-        var comparison = new Comparison(target, attack0.IsBounded ? attack0.Eps : null, attack0.Norm.Name(), indices.Length,
+        var comparison = new OptimizerComparison(target, attack0.IsBounded ? attack0.Eps : null, attack0.Norm.Name(), indices.Length,
             skipped, runs);
         if (outDir != null)
         {

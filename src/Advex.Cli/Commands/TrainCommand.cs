@@ -98,8 +98,3 @@ public static class TrainCommand
         return result;
     }
 }
-
-public sealed record ClassAccuracy(int Class, string Name, double Accuracy);
-
-public sealed record TrainingSummary(double TestAccuracy, List<EpochMetrics> Epochs, List<ClassAccuracy> PerClass,
-    string Data, TrainOptions Options);

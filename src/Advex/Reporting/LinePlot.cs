@@ -5,10 +5,11 @@ using Advex.IO;
 /// <summary>PNG line plots (accuracy vs ε, learning curves) with ScottPlot, written atomically.</summary>
 public static class LinePlot
 {
-    public sealed record Series(string Name, double[] X, double[] Y);
+    /// <param name="TopAxis">plot against the top x axis (a second x scale, e.g. L2 ε beside L∞ ε)</param>
+    public sealed record Series(string Name, double[] X, double[] Y, bool TopAxis = false);
 
     public static void Save(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series,
-        double? yMin = null, double? yMax = null, int width = 720, int height = 480)
+        double? yMin = null, double? yMax = null, int width = 720, int height = 480, string? topLabel = null)
     {
         var plot = new ScottPlot.Plot();
         plot.Font.Set(Fonts.SansFamily);
@@ -18,8 +19,10 @@ public static class LinePlot
             line.LegendText = s.Name;
             line.MarkerSize = 6;
             line.LineWidth = 2;
+            if (s.TopAxis) line.Axes.XAxis = plot.Axes.Top;
         }
-        plot.Title(title);
+        // ScottPlot draws a top-axis label where the title goes: name both axes in the title instead
+        plot.Title(topLabel == null ? title : $"top axis: {topLabel} · bottom axis: {xLabel}");
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);

@@ -1,0 +1,29 @@
+namespace Advex.Cli.Commands;
+
+/// <summary>
+/// How much work <c>advex demo</c> does. The full plan fits in 10 minutes on 2 cores: LeNet for 5 epochs on the 60k
+/// training images; the FGSM sweep on all 10k test images; FGSM, PGD (40 steps, α = 0.01), APGD-CE and AutoAttack at
+/// ε = 0.3 on the first 1,000; C&amp;W (100 steps, 5 binary-search steps from c = 0.01) and DeepFool on the first
+/// 200; the optimizer comparison on 16 images.
+/// <c>--quick</c> fits in 2 minutes: 1 epoch on the first 10k training images and 1,000 / 200 / 100 test images
+/// (C&amp;W: 50 steps, 4 binary-search steps from c = 0.1).
+/// </summary>
+public sealed record DemoPlan(int Epochs, int? TrainLimit, int FgsmCount, int StrongCount, int MinimisationCount,
+    int CwSteps, int CwBinarySearchSteps, double CwC, int OptimizerSamples, int OptimizerSteps)
+{
+    public static DemoPlan Full { get; } = new(5, null, 10_000, 1_000, 200, 100, 5, 1e-2, 16, 100);
+
+    public static DemoPlan Quick { get; } = new(1, 10_000, 1_000, 200, 100, 50, 4, 0.1, 16, 100);
+
+    /// <summary>L∞ budgets of the FGSM sweep.</summary>
+    public static readonly double[] Epsilons = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];
+
+    /// <summary>The budget of the strong attacks (the classic MNIST ε).</summary>
+    public const double StrongEps = 0.3;
+
+    /// <summary>L2 radii at which the minimisation attacks (C&amp;W, DeepFool) are scored.</summary>
+    public static readonly double[] L2Radii = [0.5, 1, 1.5, 2, 2.5, 3];
+
+    /// <summary>Target class of the optimizer comparison (seed 003).</summary>
+    public const int OptimizerTarget = 3;
+}

@@ -1,0 +1,129 @@
+namespace Advex.Reporting.Html;
+
+using System.Text.Json;
+using Advex.Evaluation;
+
+/// <summary>A result file and the name it goes by in the report (its path relative to the --from folder).</summary>
+public sealed record Source<T>(string Path, string Label, T Value);
+
+/// <summary>
+/// Any JSON with an <c>epochs</c> array (<c>advex train</c>, adversarial training, <c>gan train</c>,
+/// <c>advgan train</c>, ...): every numeric per-epoch field, flattened (<c>extra.pgd_accuracy</c> → <c>pgd_accuracy</c>).
+/// </summary>
+public sealed record EpochsRun(string Path, string Label, IReadOnlyList<string> Keys,
+    IReadOnlyList<IReadOnlyDictionary<string, double>> Epochs, double? TestAccuracy, bool Generative);
+
+/// <summary>What <c>advex report</c> found in its inputs.</summary>
+public sealed record ReportInputs(
+    IReadOnlyList<Source<EvalReport>> Evals,
+    IReadOnlyList<Source<OptimizerComparison>> Optimizers,
+    IReadOnlyList<EpochsRun> Trainings,
+    IReadOnlyList<Source<string>> Images,
+    IReadOnlyList<string> Skipped)
+{
+    /// <summary>
+    /// Reads run folders (recursively) and files. JSON is recognised by content: an evaluation (<c>runs</c> and
+    /// <c>clean_accuracy</c>), an optimizer comparison (<c>optimizers</c> and <c>target</c>) or anything with an
+    /// <c>epochs</c> array; other JSON (model manifests, checkpoints) is listed as skipped. Identical files count once.
+    /// Files under <paramref name="exclude"/> (the report's own folder) are ignored.
+    /// </summary>
+    public static ReportInputs Load(IEnumerable<string> from, string? exclude = null)
+    {
+        var excluded = exclude is null ? null : Path.GetFullPath(exclude).TrimEnd('/', '\\') + Path.DirectorySeparatorChar;
+        var files = new List<(string Path, string Label)>();
+        var items = from.ToList();
+        foreach (var item in items)
+        {
+            if (Directory.Exists(item))
+            {
+                var root = Path.GetFullPath(item);
+                var name = Path.GetFileName(root.TrimEnd('/', '\\'));
+                files.AddRange(Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                    .Where(f => f.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ||
+                                f.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                    .Where(f => !Path.GetFileName(f).StartsWith('.'))
+                    .Where(f => excluded is null || !f.StartsWith(excluded, StringComparison.Ordinal))
+                    .Order(StringComparer.Ordinal)
+                    // labels are paths inside the folder, prefixed by its name when there are several inputs
+                    .Select(f => (f, (items.Count > 1 ? Path.Combine(name, Path.GetRelativePath(root, f))
+                        : Path.GetRelativePath(root, f)).Replace('\\', '/'))));
+            }
+            else if (File.Exists(item)) files.Add((Path.GetFullPath(item), Path.GetFileName(item)));
+            else throw new AdvexException($"--from: '{item}' is neither a folder nor a file");
+        }
+
+        var evals = new List<Source<EvalReport>>();
+        var optimizers = new List<Source<OptimizerComparison>>();
+        var trainings = new List<EpochsRun>();
+        var images = new List<Source<string>>();
+        var skipped = new List<string>();
+        var seen = new HashSet<string>();
+        foreach (var (path, label) in files.DistinctBy(f => f.Path))
+        {
+            if (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            {
+                images.Add(new Source<string>(path, label, Path.GetFileName(path)));
+                continue;
+            }
+            var text = File.ReadAllText(path);
+            if (!seen.Add(text)) continue;
+            JsonElement root;
+            try
+            {
+                using var doc = JsonDocument.Parse(text);
+                root = doc.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                skipped.Add($"{label} (not valid JSON)");
+                continue;
+            }
+            try
+            {
+                if (root.ValueKind != JsonValueKind.Object) skipped.Add(label);
+                else if (Has(root, "runs", JsonValueKind.Array) && root.TryGetProperty("clean_accuracy", out _))
+                    evals.Add(new Source<EvalReport>(path, label, JsonOutput.Read<EvalReport>(path)));
+                else if (Has(root, "optimizers", JsonValueKind.Array) && root.TryGetProperty("target", out _))
+                    optimizers.Add(new Source<OptimizerComparison>(path, label, JsonOutput.Read<OptimizerComparison>(path)));
+                else if (Has(root, "epochs", JsonValueKind.Array)) trainings.Add(ReadEpochs(path, label, root));
+                else skipped.Add(label);
+            }
+            catch (AdvexException e)
+            {
+                skipped.Add($"{label} ({e.Message})");
+            }
+        }
+        return new ReportInputs(evals, optimizers, trainings, images, skipped);
+    }
+
+    private static bool Has(JsonElement e, string name, JsonValueKind kind) =>
+        e.TryGetProperty(name, out var p) && p.ValueKind == kind;
+
+    private static EpochsRun ReadEpochs(string path, string label, JsonElement root)
+    {
+        var epochs = new List<IReadOnlyDictionary<string, double>>();
+        foreach (var e in root.GetProperty("epochs").EnumerateArray())
+        {
+            var values = new Dictionary<string, double>();
+            if (e.ValueKind == JsonValueKind.Object) Flatten(e, values);
+            epochs.Add(values);
+        }
+        var keys = epochs.SelectMany(e => e.Keys).Distinct().ToList();
+        double? test = root.TryGetProperty("test_accuracy", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null;
+        var generative = label.Contains("gan", StringComparison.OrdinalIgnoreCase) ||
+                         keys.Any(k => k.Contains("generator", StringComparison.OrdinalIgnoreCase) ||
+                                       k.Contains("discriminator", StringComparison.OrdinalIgnoreCase) ||
+                                       k.StartsWith("g_", StringComparison.OrdinalIgnoreCase) ||
+                                       k.StartsWith("d_", StringComparison.OrdinalIgnoreCase));
+        return new EpochsRun(path, label, keys, epochs, test, generative);
+    }
+
+    private static void Flatten(JsonElement e, Dictionary<string, double> into)
+    {
+        foreach (var p in e.EnumerateObject())
+        {
+            if (p.Value.ValueKind == JsonValueKind.Number) into[p.Name] = p.Value.GetDouble();
+            else if (p.Value.ValueKind == JsonValueKind.Object) Flatten(p.Value, into);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Advex.Training;
+
+/// <summary>One class's test accuracy after training.</summary>
+public sealed record ClassAccuracy(int Class, string Name, double Accuracy);
+
+/// <summary>
+/// The <c>training.json</c> that <c>advex train</c> writes (DESIGN §8): the final test accuracy, the per-epoch
+/// figures (<c>epochs</c>), per-class accuracy, the data spec and the options.
+/// </summary>
+public sealed record TrainingSummary(double TestAccuracy, List<EpochMetrics> Epochs, List<ClassAccuracy> PerClass,
+    string Data, TrainOptions Options);

@@ -1,0 +1,109 @@
+namespace Advex.Tests.Reporting;
+
+using System.Globalization;
+using System.Text.Json;
+using Advex.Cli;
+using Advex.Cli.Commands;
+using Advex.Tests.Support;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+/// <summary>
+/// The demo's report as a person sees it: headless Chromium (Debian's <c>/usr/bin/chromium</c>, driven by Playwright)
+/// opens the page on a laptop-sized and a phone-sized screen. No console error, every image decoded, the key numbers
+/// of the JSON in the DOM, no sideways scrolling on the phone; screenshots are saved and their paths printed.
+/// Where Chromium is absent the test says so and passes, unless ADVEX_REQUIRE_BROWSER=1 (CI), where that fails.
+/// </summary>
+public sealed class ReportBrowserTests(ITestOutputHelper output)
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    /// <summary>The demo's path through every step, on a few images so the test takes seconds.</summary>
+    private static readonly DemoPlan Tiny = new(1, 2_000, 200, 40, 20, 10, 2, 0.1, 4, 10);
+
+    [Fact]
+    public async Task Demo_report_opens_in_chromium_with_every_image_and_the_key_numbers()
+    {
+        if (!File.Exists(Chromium))
+        {
+            var why = $"{Chromium} not found (apt-get install chromium)";
+            Assert.False(Environment.GetEnvironmentVariable("ADVEX_REQUIRE_BROWSER") == "1",
+                $"ADVEX_REQUIRE_BROWSER=1 but {why}");
+            output.WriteLine($"SKIPPED: the browser test did not run: {why}; set ADVEX_REQUIRE_BROWSER=1 to make this a failure.");
+            return;
+        }
+
+        var dir = Paths.TempDir();
+        var log = new StringWriter();
+        var index = DemoCommand.Run(new Ui(log, log, quiet: true), Tiny, dir, 0, "advex demo (test plan)");
+        Assert.Equal(Path.Combine(Path.GetFullPath(dir), "report", "index.html"), index);
+        Assert.Contains($"open the report: {index}", log.ToString());
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        var shots = Path.Combine(AppContext.BaseDirectory, "TestResults");
+        Directory.CreateDirectory(shots);
+
+        foreach (var (name, width, height) in new[] { ("laptop", 1280, 800), ("phone", 390, 844) })
+        {
+            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+            var errors = new List<string>();
+            page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+            page.PageError += (_, e) => errors.Add(e);
+            page.RequestFailed += (_, r) => errors.Add($"request failed: {r.Url}");
+            await page.GotoAsync(new Uri(index).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+            var shot = Path.Combine(shots, $"report-{name}.png");
+            await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
+            output.WriteLine($"screenshot ({name}, {width}x{height}): {shot}");
+
+            var images = await page.EvaluateAsync<JsonElement>(
+                "() => Array.from(document.images).map(i => ({ src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0 }))");
+            Assert.True(images.GetArrayLength() >= 6, $"only {images.GetArrayLength()} images");
+            foreach (var img in images.EnumerateArray())
+                Assert.True(img.GetProperty("ok").GetBoolean(), $"image not loaded: {img.GetProperty("src").GetString()}");
+            Assert.Empty(errors);
+
+            if (name == "laptop") await AssertKeyNumbers(page, dir);
+            else
+            {
+                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+                Assert.True(overflow <= 1, $"the page scrolls sideways by {overflow} px on a phone");
+            }
+            await page.CloseAsync();
+        }
+    }
+
+    private static async Task AssertKeyNumbers(IPage page, string dir)
+    {
+        static string Pct(double v) => (v * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
+        async Task<string> Text(string selector) => await page.Locator(selector).InnerTextAsync();
+
+        var fgsm = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "fgsm", "eval.json"))).RootElement;
+        Assert.Contains(Pct(fgsm.GetProperty("clean_accuracy").GetDouble()), await Text("#clean-table"));
+        Assert.Contains(Pct(fgsm.GetProperty("clean_accuracy").GetDouble()), await Text("#card-clean-accuracy"));
+        var robustness = await Text("#robustness-table");
+        foreach (var run in fgsm.GetProperty("runs").EnumerateArray())
+            Assert.Contains(Pct(run.GetProperty("robust_accuracy").GetDouble()), robustness);
+
+        var strong = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "pgd-apgd", "eval.json"))).RootElement;
+        var worst = strong.GetProperty("worst_case")[0].GetProperty("robust_accuracy").GetDouble();
+        Assert.Contains(Pct(worst), await Text("#worst-case-table"));
+        Assert.Contains("autoattack", await Text("#timing-table"));
+
+        var optimizers = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "optimizers", "optimizers.json"))).RootElement;
+        Assert.Contains(Pct(optimizers.GetProperty("optimizers")[0].GetProperty("success_rate").GetDouble()),
+            await Text("#optimizers-table"));
+
+        Assert.True(await page.Locator("#sanity .badge").CountAsync() >= 8);
+        Assert.True(await page.Locator("#training img").CountAsync() >= 2);
+        foreach (var id in new[] { "summary", "metadata", "clean", "robustness", "worst-case", "timing", "examples", "sanity", "optimizers", "training" })
+            Assert.DoesNotContain("Not run", await Text($"#{id}"));
+        Assert.Contains("Not run", await Text("#generative"));
+    }
+}
