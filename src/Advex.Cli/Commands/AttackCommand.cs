@@ -22,11 +22,7 @@ public static class AttackCommand
 
     public static Command Create(Ui ui)
     {
-        var model = new Option<string>("--model") { Description = "TorchScript .pt, native model.json, or a train output folder", Required = true };
-        var data = Opts.Data();
-        var dataDir = Opts.DataDir();
-        var split = Opts.Split("test");
-        var limit = Opts.Limit();
+        var source = new ModelDataOptions();
         var attack = new Option<string>("--attack") { Description = string.Join(" ", AttackRegistry.Names), DefaultValueFactory = _ => "fgsm" };
         var eps = new Option<string>("--eps") { Description = "ε (one value)", DefaultValueFactory = _ => "0.3" };
         var targeted = new Option<string?>("--targeted") { Description = "random, least-likely or a class index" };
@@ -34,15 +30,13 @@ public static class AttackCommand
         var count = new Option<int>("--grid") { Description = "samples shown in the PNG grid", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 256 };
         var seed = Opts.Seed();
-        var mean = Opts.Mean();
-        var std = Opts.Std();
-        var shape = Opts.InputShape();
         var quiet = Opts.Quiet();
         var attackOptions = new AttackOptions();
         var cmd = new Command("attack", "Attack a dataset and save the adversarial images (IDX + PNG grid) with a JSON summary.")
         {
-            model, data, dataDir, split, limit, attack, eps, targeted, outDir, count, batch, seed, mean, std, shape, quiet,
+            attack, eps, targeted, outDir, count, batch, seed, quiet,
         };
+        source.AddTo(cmd);
         attackOptions.AddTo(cmd);
         cmd.SetAction(p =>
         {
@@ -51,10 +45,9 @@ public static class AttackCommand
             var name = p.GetValue(attack)!;
             var theAttack = EvalCommand.BuildAttacks([name], epsList, attackOptions.Read(p)).Single();
             if (p.GetValue(count) < 1) throw new AdvexException("--grid must be >= 1");
-            var modelPath = p.GetValue(model)!;
-            using var classifier = ModelStore.Load(modelPath, Opts.ParseNormalization(p.GetValue(mean), p.GetValue(std)),
-                Opts.ParseShape(p.GetValue(shape)!));
-            using var dataset = Opts.LoadData(p.GetValue(data)!, p.GetValue(split)!, p.GetValue(dataDir), p.GetValue(limit));
+            var modelPath = source.ModelPath(p);
+            using var classifier = source.LoadModel(p);
+            using var dataset = source.LoadData(p);
             Run(ui, classifier, dataset, theAttack, new EvalOptions
             {
                 BatchSize = p.GetValue(batch),

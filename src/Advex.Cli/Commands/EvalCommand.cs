@@ -14,11 +14,7 @@ public static class EvalCommand
 {
     public static Command Create(Ui ui)
     {
-        var model = new Option<string>("--model") { Description = "TorchScript .pt, native model.json, or a train output folder", Required = true };
-        var data = Opts.Data();
-        var dataDir = Opts.DataDir();
-        var split = Opts.Split("test");
-        var limit = Opts.Limit();
+        var source = new ModelDataOptions();
         var attack = new Option<string>("--attack") { Description = $"attack name(s), comma-separated: {string.Join(" ", AttackRegistry.Names)}", DefaultValueFactory = _ => "fgsm" };
         var eps = new Option<string>("--eps") { Description = "comma list of ε", DefaultValueFactory = _ => "0.3" };
         var targeted = new Option<string?>("--targeted") { Description = "random, least-likely or a class index" };
@@ -26,15 +22,13 @@ public static class EvalCommand
         var report = new Option<string?>("--report") { Description = "folder for plots and example grids" };
         var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 256 };
         var seed = Opts.Seed();
-        var mean = Opts.Mean();
-        var std = Opts.Std();
-        var shape = Opts.InputShape();
         var quiet = Opts.Quiet();
         var attackOptions = new AttackOptions();
         var cmd = new Command("eval", "Evaluate a model's robustness: accuracy under attack for each ε, sanity checks, JSON and figures.")
         {
-            model, data, dataDir, split, limit, attack, eps, targeted, json, report, batch, seed, mean, std, shape, quiet,
+            attack, eps, targeted, json, report, batch, seed, quiet,
         };
+        source.AddTo(cmd);
         attackOptions.AddTo(cmd);
         cmd.SetAction(p =>
         {
@@ -42,11 +36,9 @@ public static class EvalCommand
             var epsList = Opts.ParseEps(p.GetValue(eps)!);
             var settings = attackOptions.Read(p);
             var attacks = BuildAttacks(names, epsList, settings);
-            var normalization = Opts.ParseNormalization(p.GetValue(mean), p.GetValue(std));
-            var inputShape = Opts.ParseShape(p.GetValue(shape)!);
-            var modelPath = p.GetValue(model)!;
-            using var classifier = ModelStore.Load(modelPath, normalization, inputShape);
-            using var dataset = Opts.LoadData(p.GetValue(data)!, p.GetValue(split)!, p.GetValue(dataDir), p.GetValue(limit));
+            var modelPath = source.ModelPath(p);
+            using var classifier = source.LoadModel(p);
+            using var dataset = source.LoadData(p);
             var options = new EvalOptions
             {
                 BatchSize = p.GetValue(batch),
@@ -77,9 +69,7 @@ public static class EvalCommand
     public static EvalReport Run(Ui ui, Classifier model, Dataset data, IReadOnlyList<Attack> attacks, EvalOptions options,
         string modelPath, string? json, string? reportDir)
     {
-        if (data.Channels != model.InputShape[0] || data.Height != model.InputShape[1] || data.Width != model.InputShape[2])
-            throw new AdvexException(
-                $"data {data.Spec} has images [{data.Channels},{data.Height},{data.Width}], the model expects [{string.Join(",", model.InputShape)}]");
+        Opts.CheckCompatible(model, data);
         var report = ui.WithProgress("attack", progress =>
             new RobustnessEvaluator
             {

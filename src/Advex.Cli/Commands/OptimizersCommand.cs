@@ -21,11 +21,7 @@ public static class OptimizersCommand
 
     public static Command Create(Ui ui)
     {
-        var model = new Option<string>("--model") { Description = "TorchScript .pt, native model.json, or a train output folder", Required = true };
-        var data = Opts.Data();
-        var dataDir = Opts.DataDir();
-        var split = Opts.Split("test");
-        var limit = new Option<int>("--limit") { Description = "use the first N samples, in file order", DefaultValueFactory = _ => 16 };
+        var source = new ModelDataOptions(defaultLimit: 16);
         var target = new Option<int>("--target") { Description = "target class index", Required = true };
         var optimizers = new Option<string>("--optimizers") { Description = "comma list of sgd, rmsprop, adam", DefaultValueFactory = _ => "sgd,rmsprop,adam" };
         var steps = new Option<int>("--steps") { Description = "optimizer steps", DefaultValueFactory = _ => 100 };
@@ -35,14 +31,12 @@ public static class OptimizersCommand
         var outDir = new Option<string?>("--out") { Description = $"folder for {LossFigure} and {ProbabilityFigure}" };
         var json = Opts.Json();
         var seed = Opts.Seed();
-        var mean = Opts.Mean();
-        var std = Opts.Std();
-        var shape = Opts.InputShape();
         var quiet = Opts.Quiet();
         var cmd = new Command("optimizers", "Compare SGD, RMSprop and Adam driving the same targeted attack: loss and target probability per iteration.")
         {
-            model, data, dataDir, split, limit, target, optimizers, steps, lr, eps, norm, outDir, json, seed, mean, std, shape, quiet,
+            target, optimizers, steps, lr, eps, norm, outDir, json, seed, quiet,
         };
+        source.AddTo(cmd);
         cmd.SetAction(p =>
         {
             var kinds = p.GetValue(optimizers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -53,9 +47,8 @@ public static class OptimizersCommand
             var attacks = kinds.Select(k => new OptimizerAttack(budget, k, p.GetValue(lr), p.GetValue(steps),
                 NormNames.Parse(p.GetValue(norm)!))).ToArray();
             random.manual_seed(p.GetValue(seed));
-            var normalization = Opts.ParseNormalization(p.GetValue(mean), p.GetValue(std));
-            using var classifier = ModelStore.Load(p.GetValue(model)!, normalization, Opts.ParseShape(p.GetValue(shape)!));
-            using var dataset = Opts.LoadData(p.GetValue(data)!, p.GetValue(split)!, p.GetValue(dataDir), p.GetValue(limit));
+            using var classifier = source.LoadModel(p);
+            using var dataset = source.LoadData(p);
             Run(ui, classifier, dataset, p.GetValue(target), attacks, p.GetValue(outDir), p.GetValue(json));
             return 0;
         });
@@ -65,9 +58,7 @@ public static class OptimizersCommand
     public static OptimizerComparison Run(Ui ui, Classifier model, Data.Dataset data, int target, IReadOnlyList<OptimizerAttack> attacks,
         string? outDir, string? json)
     {
-        if (data.Channels != model.InputShape[0] || data.Height != model.InputShape[1] || data.Width != model.InputShape[2])
-            throw new AdvexException(
-                $"data {data.Spec} has images [{data.Channels},{data.Height},{data.Width}], the model expects [{string.Join(",", model.InputShape)}]");
+        Opts.CheckCompatible(model, data);
         if (target < 0 || target >= model.Classes)
             throw new AdvexException($"--target {target} is not a class of the model (0..{model.Classes - 1})");
         // a sample already labelled as the target says nothing about reaching it

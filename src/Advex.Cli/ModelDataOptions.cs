@@ -1,0 +1,41 @@
+namespace Advex.Cli;
+
+using System.CommandLine;
+using Advex.Data;
+using Advex.Models;
+
+/// <summary>The options that name a model and the data to run it on, shared by eval, attack and optimizers.</summary>
+public sealed class ModelDataOptions(int? defaultLimit = null)
+{
+    public Option<string> Model { get; } = new("--model")
+    {
+        Description = "TorchScript .pt, native model.json, or a train output folder", Required = true,
+    };
+
+    public Option<string> Data { get; } = Opts.Data();
+    public Option<string?> DataDir { get; } = Opts.DataDir();
+    public Option<string> Split { get; } = Opts.Split("test");
+
+    public Option<int?> Limit { get; } = new("--limit")
+    {
+        Description = "use only the first N samples, in file order", DefaultValueFactory = _ => defaultLimit,
+    };
+
+    public Option<string?> Mean { get; } = Opts.Mean();
+    public Option<string?> Std { get; } = Opts.Std();
+    public Option<string> InputShape { get; } = Opts.InputShape();
+
+    public void AddTo(Command cmd)
+    {
+        foreach (Option o in new Option[] { Model, Data, DataDir, Split, Limit, Mean, Std, InputShape }) cmd.Options.Add(o);
+    }
+
+    public string ModelPath(ParseResult p) => p.GetValue(Model)!;
+
+    public Classifier LoadModel(ParseResult p) =>
+        ModelStore.Load(ModelPath(p), Opts.ParseNormalization(p.GetValue(Mean), p.GetValue(Std)),
+            Opts.ParseShape(p.GetValue(InputShape)!));
+
+    public Dataset LoadData(ParseResult p) =>
+        Opts.LoadData(p.GetValue(Data)!, p.GetValue(Split)!, p.GetValue(DataDir), p.GetValue(Limit));
+}
