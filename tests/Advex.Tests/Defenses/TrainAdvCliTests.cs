@@ -8,7 +8,7 @@ public sealed class TrainAdvCliTests
     private static string[] Args(string outDir, int epochs, params string[] extra) =>
     [
         "train", "--limit", "1500", "--heldout", "300", "--epochs", epochs.ToString(), "--seed", "4", "--batch-size", "50",
-        "--adv", "fgsm-rs", "--eps", "0.1", "--alpha", "0.125", "--lr", "2e-3", "--lr-schedule", "one-cycle",
+        "--adv", "fgsm-rs", "--eps", "0.1", "--alpha", "0.125", "--lr", "2e-3",
         "--out", outDir, "--quiet", .. extra,
     ];
 
@@ -29,7 +29,7 @@ public sealed class TrainAdvCliTests
         Assert.Equal(0.125, adv.GetProperty("alpha").GetDouble());
         Assert.True(adv.GetProperty("early_stopping").GetBoolean());
         Assert.Equal(300, adv.GetProperty("heldout").GetInt32());
-        Assert.Equal("one-cycle", root.GetProperty("options").GetProperty("lr_schedule").GetString());
+        Assert.Equal("constant", root.GetProperty("options").GetProperty("lr_schedule").GetString());
         var epochs = root.GetProperty("epochs").EnumerateArray().ToList();
         Assert.Equal(2, epochs.Count);
         foreach (var e in epochs)
