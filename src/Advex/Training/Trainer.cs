@@ -15,7 +15,8 @@ public sealed record TrainResult(Classifier Model, IReadOnlyList<EpochMetrics> H
 
 /// <summary>
 /// Trains a native classifier with Adam or SGD (momentum, Nesterov, weight decay) and an optional
-/// reduce-on-plateau schedule. Writes a checkpoint after every epoch (model, optimizer, schedule, history) so that
+/// reduce-on-plateau or one-cycle schedule. Hooks (batch loss, per-epoch figures, stop rule, checkpointed hook
+/// state, final-weights choice) let adversarial training (<c>Advex.Defenses.Hardening</c>) plug in. Writes a checkpoint after every epoch (model, optimizer, schedule, history) so that
 /// <c>resume</c> continues exactly; the same seed gives bit-identical weights on CPU.
 /// </summary>
 public sealed record Trainer
