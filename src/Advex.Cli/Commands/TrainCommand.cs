@@ -1,6 +1,9 @@
 namespace Advex.Cli.Commands;
 
 using System.CommandLine;
+using System.Diagnostics;
+using Advex.Data;
+using Advex.Defenses;
 using Advex.Models;
 using Advex.Reporting;
 using Advex.Training;
@@ -30,10 +33,33 @@ public static class TrainCommand
         var std = Opts.Std();
         var json = Opts.Json();
         var quiet = Opts.Quiet();
-        var cmd = new Command("train", "Train a classifier (LeNet and friends) on an image dataset.")
+        var schedule = new Option<string>("--lr-schedule")
+        {
+            Description = "constant or one-cycle (Wong et al.: 0 → lr at 2/5 of training → 0)", DefaultValueFactory = _ => "constant",
+        };
+        var adv = new Option<string?>("--adv") { Description = "adversarial training: fgsm-rs, pgd or trades" };
+        var eps = new Option<double?>("--eps") { Description = "L∞ budget of adversarial training (pixels in [0,1])" };
+        var alpha = new Option<double?>("--alpha") { Description = "attack step size (fgsm-rs 1.25·ε, pgd 2.5·ε/K, trades ε/4)" };
+        var advSteps = new Option<int?>("--adv-steps", "--steps") { Description = "attack steps K of pgd and trades (10)" };
+        var beta = new Option<double>("--beta") { Description = "TRADES β", DefaultValueFactory = _ => 6 };
+        var earlyStopping = new Option<bool>("--early-stopping")
+        {
+            Description = "keep the epoch with the best held-out PGD accuracy; stop when it collapses (true|false)",
+            DefaultValueFactory = _ => true,
+        };
+        var heldout = new Option<int>("--heldout")
+        {
+            Description = "training images held out for per-epoch clean/PGD accuracy", DefaultValueFactory = _ => 1000,
+        };
+        var heldoutSteps = new Option<int>("--heldout-steps")
+        {
+            Description = "PGD steps of the held-out robust accuracy (α = ε/4)", DefaultValueFactory = _ => 10,
+        };
+        var cmd = new Command("train", "Train a classifier (LeNet and friends) on an image dataset, optionally adversarially.")
         {
             data, dataDir, model, epochs, batch, optimizer, lr, momentum, nesterov, weightDecay, plateau, seed, limit,
-            outDir, resume, mean, std, json, quiet,
+            outDir, resume, mean, std, json, quiet, schedule, adv, eps, alpha, advSteps, beta, earlyStopping, heldout,
+            heldoutSteps,
         };
         cmd.SetAction(p =>
         {
@@ -48,11 +74,20 @@ public static class TrainCommand
                 Nesterov = p.GetValue(nesterov),
                 WeightDecay = p.GetValue(weightDecay),
                 Plateau = p.GetValue(plateau),
+                LrSchedule = p.GetValue(schedule)!,
                 Seed = p.GetValue(seed),
                 Normalization = Opts.ParseNormalization(p.GetValue(mean), p.GetValue(std)),
             }.Validate();
+            AdversarialTraining? hardening = null;
+            if (p.GetValue(adv) is { } method)
+                hardening = new AdversarialTraining(method,
+                    p.GetValue(eps) ?? throw new AdvexException("--adv needs --eps"), p.GetValue(alpha),
+                    p.GetValue(advSteps), p.GetValue(beta), p.GetValue(earlyStopping), p.GetValue(heldout),
+                    p.GetValue(heldoutSteps));
+            else if (p.GetValue(eps) is not null)
+                throw new AdvexException("--eps needs --adv fgsm-rs|pgd|trades");
             var result = Run(ui, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(limit), options, p.GetValue(outDir)!,
-                p.GetValue(resume), p.GetValue(json));
+                p.GetValue(resume), p.GetValue(json), adversarial: hardening);
             result.Model.Dispose();
             return 0;
         });
@@ -61,16 +96,24 @@ public static class TrainCommand
 
     /// <summary>Trains and writes everything into <paramref name="outDir"/>; shared with <c>demo</c>.</summary>
     public static TrainResult Run(Ui ui, string dataSpec, string? dataDir, int? limit, TrainOptions options, string outDir,
-        bool resume, string? json, Trainer? trainer = null)
+        bool resume, string? json, Trainer? trainer = null, AdversarialTraining? adversarial = null)
     {
-        using var train = Opts.LoadData(dataSpec, "train", dataDir, limit);
+        var clock = Stopwatch.StartNew();
+        using var all = Opts.LoadData(dataSpec, "train", dataDir, limit);
         using var test = Opts.LoadData(dataSpec, "test", dataDir, null);
-        ui.Line($"Training {options.Architecture} on {dataSpec} ({train.Count} train / {test.Count} test), " +
-                $"{options.Epochs} epochs, {options.Optimizer} lr {options.Lr}, seed {options.Seed}");
+        var (train, heldout) = adversarial is { Heldout: > 0 } ? Hardening.Split(all, adversarial.Heldout) : (all, null);
+        using var ownedTrain = ReferenceEquals(train, all) ? null : train;
+        using var ownedHeldout = heldout;
+        using var hardening = adversarial is null ? null : new Hardening(adversarial, heldout, options.Seed);
+        ui.Line($"Training {options.Architecture} on {dataSpec} ({train.Count} train / {heldout?.Count ?? 0} held out / " +
+                $"{test.Count} test), {options.Epochs} epochs, {options.Optimizer} lr {options.Lr} ({options.LrSchedule}), " +
+                $"seed {options.Seed}" + (adversarial is null ? "" :
+                    $"; adversarial {adversarial.Method} ε {adversarial.Eps} α {adversarial.Alpha:g4} steps {adversarial.Steps}" +
+                    $" early stopping {(adversarial.EarlyStopping ? "on" : "off")}"));
         var result = ui.WithProgress($"train {options.Architecture}", report =>
         {
             var batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
-            var t = (trainer ?? new Trainer()) with
+            var t = (hardening?.Apply(trainer ?? new Trainer()) ?? trainer ?? new Trainer()) with
             {
                 OnBatch = (epoch, b, n) => report((epoch - 1) * batches + b, options.Epochs * batches),
                 OnEpoch = m => ui.Line(
@@ -78,20 +121,26 @@ public static class TrainCommand
                     $"acc {m.TestAccuracy:P2} | lr {m.Lr:g3} | {m.Seconds:F1}s" +
                     string.Concat(m.Extra.Select(kv => $" | {kv.Key} {kv.Value:P2}"))),
             };
-            return t.Train(train, test, options, outDir, resume,
-                new Dictionary<string, object?> { ["data_dir"] = dataDir, ["limit"] = limit });
+            var provenance = new Dictionary<string, object?> { ["data_dir"] = dataDir, ["limit"] = limit };
+            if (adversarial != null) provenance["adversarial"] = adversarial;
+            return t.Train(train, test, options, outDir, resume, provenance);
         });
+
 
         var table = new Table().Title("Per-class test accuracy").AddColumn("class").AddColumn("name").AddColumn("accuracy");
         for (var c = 0; c < result.PerClassAccuracy.Length; c++)
             table.AddRow(c.ToString(), Markup.Escape(test.ClassNames[c]), $"{result.PerClassAccuracy[c]:P2}");
         ui.Write(table);
         ui.Line($"clean test accuracy: {result.TestAccuracy:P2}");
+        if (hardening is { Options.EarlyStopping: true, EarlyStoppingState: var es })
+            ui.Line($"early stopping: best held-out PGD accuracy {es.Best:P2} at epoch {es.BestEpoch} (kept)" +
+                    (es.StoppedEpoch > 0 ? $"; collapsed at epoch {es.StoppedEpoch}, stopped" : ""));
 
         TrainingFigures.Write(outDir, result.History);
         var summary = new TrainingSummary(result.TestAccuracy, result.History.ToList(),
             result.PerClassAccuracy.Select((a, c) => new ClassAccuracy(c, test.ClassNames[c], a)).ToList(),
-            dataSpec, options);
+            dataSpec, options, adversarial, hardening is { Options.EarlyStopping: true } ? hardening.EarlyStoppingState : null,
+            clock.Elapsed.TotalSeconds);
         JsonOutput.Write(Path.Combine(outDir, "training.json"), summary);
         if (json != null) JsonOutput.Write(json, summary);
         ui.Line($"model, checkpoint and curves written to {Path.GetFullPath(outDir)}");

@@ -58,12 +58,17 @@ public sealed class Dataset : IDisposable
     }
 
     /// <summary>The first <paramref name="n"/> samples in file order (the <c>--limit</c> semantics).</summary>
-    public Dataset Take(int n)
+    public Dataset Take(int n) => n >= Count ? this : Range(0, n);
+
+    /// <summary>A new dataset of samples [start, start+count) in file order (e.g. a held-out slice).</summary>
+    public Dataset Range(int start, int count)
     {
-        if (n >= Count) return this;
-        using var p = pixels.narrow(0, 0, n).contiguous();
+        if (start < 0 || count < 0 || start + count > Count)
+            throw new AdvexException($"data {Spec}: range [{start}, {start + count}) outside 0..{Count}");
+        using var p = pixels.narrow(0, start, count).contiguous();
         var bytes = p.data<byte>().ToArray();
-        return new Dataset(bytes, LabelArray.Take(n).ToArray(), Channels, Height, Width, ClassNames, Spec, Split);
+        return new Dataset(bytes, LabelArray.Skip(start).Take(count).ToArray(), Channels, Height, Width, ClassNames,
+            Spec, Split);
     }
 
     public void Dispose()

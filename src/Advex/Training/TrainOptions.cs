@@ -7,6 +7,8 @@ using Advex.Models;
 /// How to train a classifier. Defaults are the quick, reliable MNIST recipe (Adam 1e-3, batch 64, 5 epochs);
 /// seed 004's recipe is <c>Optimizer = "sgd", Lr = 1e-2, Momentum = 0.9, Nesterov = true, WeightDecay = 5e-4,
 /// Plateau = true</c> (factor 0.5, patience 5, min lr 1e-6, on the test loss).
+/// <c>LrSchedule = "one-cycle"</c> is Wong et al.'s (2020) cyclic schedule, set per batch: the lr rises linearly from
+/// 0 to <see cref="Lr"/> over the first 2/5 of training and falls linearly back to 0 at the end.
 /// </summary>
 public sealed record TrainOptions
 {
@@ -22,6 +24,8 @@ public sealed record TrainOptions
     public double PlateauFactor { get; init; } = 0.5;
     public int PlateauPatience { get; init; } = 5;
     public double MinLr { get; init; } = 1e-6;
+    /// <summary>constant (the default, optionally with <see cref="Plateau"/>) or one-cycle.</summary>
+    public string LrSchedule { get; init; } = "constant";
     public int Seed { get; init; }
     public Normalization? Normalization { get; init; }
 
@@ -37,6 +41,9 @@ public sealed record TrainOptions
         if (Optimizer is not ("adam" or "sgd")) throw new AdvexException($"unknown optimizer '{Optimizer}' (expected adam or sgd)");
         if (!Architectures.Names.Contains(Architecture))
             throw new AdvexException($"unknown model '{Architecture}' (expected one of: {string.Join(", ", Architectures.Names)})");
+        if (LrSchedule is not ("constant" or "one-cycle"))
+            throw new AdvexException($"unknown lr schedule '{LrSchedule}' (expected constant or one-cycle)");
+        if (Plateau && LrSchedule != "constant") throw new AdvexException("--plateau needs --lr-schedule constant");
         if (Nesterov && (Optimizer != "sgd" || Momentum <= 0)) throw new AdvexException("nesterov needs --optimizer sgd and momentum > 0");
         return this;
     }

@@ -15,7 +15,8 @@ public sealed record TrainResult(Classifier Model, IReadOnlyList<EpochMetrics> H
 
 /// <summary>
 /// Trains a native classifier with Adam or SGD (momentum, Nesterov, weight decay) and an optional
-/// reduce-on-plateau schedule. Writes a checkpoint after every epoch (model, optimizer, schedule, history) so that
+/// reduce-on-plateau or one-cycle schedule. Hooks (batch loss, per-epoch figures, stop rule, checkpointed hook
+/// state, final-weights choice) let adversarial training (<c>Advex.Defenses.Hardening</c>) plug in. Writes a checkpoint after every epoch (model, optimizer, schedule, history) so that
 /// <c>resume</c> continues exactly; the same seed gives bit-identical weights on CPU.
 /// </summary>
 public sealed record Trainer
@@ -39,6 +40,13 @@ public sealed record Trainer
     /// may also ask to keep the weights of an earlier epoch by returning true and having saved them itself.</summary>
     public Func<EpochMetrics, bool>? StopAfter { get; init; }
 
+    /// <summary>State of the hooks above that must survive a resume; saved with every checkpoint.</summary>
+    public ICheckpointState? State { get; init; }
+
+    /// <summary>Called once after the last epoch, before the final evaluation and save (e.g. to restore the weights
+    /// of the best epoch).</summary>
+    public Action<Classifier>? BeforeFinal { get; init; }
+
     public TrainResult Train(Dataset train, Dataset test, TrainOptions options, string? outDir = null, bool resume = false,
         Dictionary<string, object?>? provenance = null)
     {
@@ -60,6 +68,8 @@ public sealed record Trainer
             history.AddRange(state.History);
             (lr, plateau.Best, plateau.BadEpochs) = (state.Lr, state.PlateauBest, state.PlateauBadEpochs);
             start = state.Epoch + 1;
+            State?.Load(Path.Combine(outDir, CheckpointDir));
+            if (history.Count > 0 && StopAfter?.Invoke(history[^1]) == true) start = options.Epochs + 1;
         }
 
         for (var epoch = start; epoch <= options.Epochs; epoch++)
@@ -67,6 +77,7 @@ public sealed record Trainer
             SetLr(optimizer, lr);
             var clock = Stopwatch.StartNew();
             var (trainLoss, trainAcc) = RunEpoch(model, optimizer, train, options, epoch);
+            if (options.LrSchedule == "one-cycle") lr = optimizer.ParamGroups.First().LearningRate;
             var testSummary = ClassifierMetrics.Evaluate(model, test);
             var metrics = new EpochMetrics(epoch, trainLoss, trainAcc, testSummary.Loss, testSummary.Accuracy, lr,
                 clock.Elapsed.TotalSeconds)
@@ -76,11 +87,15 @@ public sealed record Trainer
             history.Add(metrics);
             if (options.Plateau) lr = plateau.Step(testSummary.Loss, lr);
             if (outDir != null)
+            {
+                State?.Save(Directory.CreateDirectory(Path.Combine(outDir, CheckpointDir)).FullName);
                 SaveCheckpoint(outDir, model, optimizer, new CheckpointState(epoch, lr, plateau.Best, plateau.BadEpochs,
                     history, options.Seed, options.Architecture));
+            }
             OnEpoch?.Invoke(metrics);
             if (StopAfter?.Invoke(metrics) == true) break;
         }
+        BeforeFinal?.Invoke(model);
 
         var final = ClassifierMetrics.Evaluate(model, test);
         var perClass = ClassifierMetrics.PerClassAccuracy(test.LabelArray, final.Predictions, test.Classes);
@@ -112,6 +127,8 @@ public sealed record Trainer
         {
             using var scope = NewDisposeScope();
             var (x, y) = train.Batch(idx);
+            if (options.LrSchedule == "one-cycle")
+                SetLr(optimizer, OneCycle.Lr(options.Lr, ((epoch - 1) * batches + b + 1) / (double)(options.Epochs * batches)));
             optimizer.zero_grad();
             Tensor loss;
             if (BatchLoss is null)

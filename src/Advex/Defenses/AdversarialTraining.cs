@@ -1,0 +1,52 @@
+namespace Advex.Defenses;
+
+using Advex.Attacks.Core;
+
+/// <summary>
+/// How to harden an image classifier by adversarial training (L∞, pixels in [0,1]); validated on construction.
+/// <list type="bullet">
+/// <item><c>fgsm-rs</c>: Wong, Rice, Kolter (2020) "Fast is better than free": uniform random start in the ε-ball, one
+/// FGSM step of size α (default 1.25·ε), CE on the result.</item>
+/// <item><c>pgd</c>: Madry et al. (2018): PGD with random start, <see cref="Steps"/> steps of size α (default 2.5·ε/K),
+/// CE on the result.</item>
+/// <item><c>trades</c>: Zhang et al. (2019): CE(f(x), y) + β·KL(f(x) ‖ f(x')), x' from K steps of size α
+/// (default ε/4) ascending the KL from x + 0.001·N(0, 1); β defaults to 6.</item>
+/// </list>
+/// Every epoch, clean and PGD accuracy (<see cref="EvalSteps"/> steps, α = ε/4, random start) are measured on a
+/// held-out slice of <see cref="Heldout"/> training images, which are excluded from training. With
+/// <see cref="EarlyStopping"/>, the final model is the epoch with the best held-out PGD accuracy, and training stops
+/// once PGD accuracy falls more than <see cref="CollapseDrop"/> below that best (catastrophic overfitting).
+/// </summary>
+public sealed record AdversarialTraining
+{
+    public static IReadOnlyList<string> Methods { get; } = ["fgsm-rs", "pgd", "trades"];
+
+    public AdversarialTraining(string method, double eps, double? alpha = null, int? steps = null, double beta = 6,
+        bool earlyStopping = true, int heldout = 1000, int evalSteps = 10, double collapseDrop = 0.2)
+    {
+        if (!Methods.Contains(method))
+            throw new AdvexException($"unknown adversarial training '{method}' (expected one of: {string.Join(", ", Methods)})");
+        Method = method;
+        Eps = Check.Positive(eps, "eps");
+        Steps = method == "fgsm-rs" ? Check.AtLeast(steps ?? 1, 1, "adv-steps") : Check.AtLeast(steps ?? 10, 1, "adv-steps");
+        if (method == "fgsm-rs" && Steps != 1) throw new AdvexException("fgsm-rs takes exactly one step (--adv-steps 1)");
+        Alpha = alpha is { } a
+            ? Check.Positive(a, "alpha")
+            : method switch { "fgsm-rs" => 1.25 * eps, "pgd" => 2.5 * eps / Steps, _ => eps / 4 };
+        Beta = Check.NonNegative(beta, "beta");
+        EarlyStopping = earlyStopping;
+        Heldout = Check.AtLeast(heldout, earlyStopping ? 1 : 0, "heldout");
+        EvalSteps = Check.AtLeast(evalSteps, 1, "heldout-steps");
+        CollapseDrop = Check.InRange(collapseDrop, 0, 1, "collapse-drop");
+    }
+
+    public string Method { get; }
+    public double Eps { get; }
+    public double Alpha { get; }
+    public int Steps { get; }
+    public double Beta { get; }
+    public bool EarlyStopping { get; }
+    public int Heldout { get; }
+    public int EvalSteps { get; }
+    public double CollapseDrop { get; }
+}

@@ -1,0 +1,118 @@
+namespace Advex.Defenses;
+
+using System.Text.Json;
+using Advex.Attacks;
+using Advex.Attacks.Core;
+using Advex.Data;
+using Advex.Models;
+using Advex.Training;
+using static TorchSharp.torch;
+
+/// <summary>
+/// Wires <see cref="AdversarialTraining"/> into the <see cref="Trainer"/>'s hooks: the adversarial batch loss, the
+/// per-epoch held-out clean and PGD accuracy (<c>heldout_clean_accuracy</c>, <c>heldout_pgd_accuracy</c> in
+/// <see cref="EpochMetrics.Extra"/>), early stopping with the best epoch's weights as the final model, and the
+/// checkpoint state that makes <c>resume</c> continue exactly. Random starts come from a generator seeded per epoch
+/// from the training seed, so a resumed run draws the same numbers as an uninterrupted one.
+/// </summary>
+public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int seed) : ICheckpointState, IDisposable
+{
+    public const string CleanKey = "heldout_clean_accuracy";
+    public const string PgdKey = "heldout_pgd_accuracy";
+    private const string StateFile = "early_stopping.json";
+    private const string BestFile = "best.bin";
+
+    private readonly EarlyStopping stopping = new(options.CollapseDrop);
+    private WeightSnapshot? best;
+    private Generator? rng;
+    private int rngEpoch;
+
+    public AdversarialTraining Options => options;
+
+    /// <summary>Early stopping's state (best epoch, best held-out PGD accuracy, collapse epoch).</summary>
+    public EarlyStopping.Snapshot EarlyStoppingState => stopping.State;
+
+    /// <summary>Splits off the last <paramref name="heldout"/> training images as the held-out slice.</summary>
+    public static (Dataset Train, Dataset Heldout) Split(Dataset train, int heldout)
+    {
+        if (heldout >= train.Count)
+            throw new AdvexException($"--heldout {heldout} leaves no training data ({train.Count} images)");
+        return (train.Range(0, train.Count - heldout), train.Range(train.Count - heldout, heldout));
+    }
+
+    /// <summary>The trainer with this defense's hooks (its OnBatch/OnEpoch are kept).</summary>
+    public Trainer Apply(Trainer trainer) => trainer with
+    {
+        BatchLoss = Loss,
+        EpochExtra = Measure,
+        StopAfter = _ => options.EarlyStopping && stopping.Stopped,
+        State = this,
+        BeforeFinal = RestoreBest,
+    };
+
+    public Tensor Loss(Classifier model, Tensor x, Tensor y, int epoch)
+    {
+        if (rng is null || rngEpoch != epoch)
+        {
+            rng?.Dispose();
+            rng = new Generator((ulong)(uint)unchecked(seed * 1_000_003 + epoch));
+            rngEpoch = epoch;
+        }
+        return options.Method switch
+        {
+            "fgsm-rs" => FgsmRs.Loss(model, x, y, options.Eps, options.Alpha, rng),
+            "pgd" => PgdAt.Loss(model, x, y, options.Eps, options.Alpha, options.Steps, rng),
+            _ => Trades.Loss(model, x, y, options.Eps, options.Alpha, options.Steps, options.Beta, rng),
+        };
+    }
+
+    /// <summary>Held-out clean and PGD accuracy (PGD-<see cref="AdversarialTraining.EvalSteps"/>, α = ε/4, random
+    /// start, the same random start every epoch); updates early stopping and keeps the best weights.</summary>
+    public Dictionary<string, double> Measure(Classifier model, int epoch)
+    {
+        if (heldout is null || heldout.Count == 0) return [];
+        var (clean, robust) = HeldoutAccuracy(model, heldout, options.Eps, options.EvalSteps, seed);
+        if (options.EarlyStopping && stopping.Observe(epoch, robust)) best = WeightSnapshot.Of(model.Module);
+        return new() { [CleanKey] = clean, [PgdKey] = robust };
+    }
+
+    /// <summary>Clean and PGD accuracy of <paramref name="model"/> on <paramref name="data"/>.</summary>
+    public static (double Clean, double Pgd) HeldoutAccuracy(Classifier model, Dataset data, double eps, int steps, int seed)
+    {
+        var attack = new Pgd(eps, Norm.Linf, steps, eps / 4, randomStart: true);
+        using var generator = new Generator((ulong)(uint)seed + 17);
+        long clean = 0, robust = 0;
+        foreach (var idx in Batching.Sequential(data.Count, 500))
+        {
+            using var scope = NewDisposeScope();
+            var (x, y) = data.Batch(idx);
+            clean += model.Predict(x).eq(y).sum().item<long>();
+            robust += attack.Run(model, x, new Untargeted(y), generator).Predictions.eq(y).sum().item<long>();
+        }
+        return ((double)clean / data.Count, (double)robust / data.Count);
+    }
+
+    public void RestoreBest(Classifier model)
+    {
+        if (options.EarlyStopping) best?.RestoreInto(model.Module);
+    }
+
+    public void Save(string checkpointDir)
+    {
+        if (best != null) best.Save(Path.Combine(checkpointDir, BestFile));
+        IO.AtomicFile.WriteAllText(Path.Combine(checkpointDir, StateFile), JsonSerializer.Serialize(stopping.State));
+    }
+
+    public void Load(string checkpointDir)
+    {
+        var statePath = Path.Combine(checkpointDir, StateFile);
+        if (!File.Exists(statePath))
+            throw new AdvexException($"checkpoint in {checkpointDir} has no adversarial-training state; resume with the same --adv options");
+        stopping.Restore(JsonSerializer.Deserialize<EarlyStopping.Snapshot>(File.ReadAllText(statePath))
+                         ?? throw new AdvexException($"{statePath} is empty"));
+        var bestPath = Path.Combine(checkpointDir, BestFile);
+        best = File.Exists(bestPath) ? WeightSnapshot.Load(bestPath) : null;
+    }
+
+    public void Dispose() => rng?.Dispose();
+}

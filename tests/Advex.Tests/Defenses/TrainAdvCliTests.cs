@@ -1,0 +1,74 @@
+namespace Advex.Tests.Defenses;
+
+using System.Text.Json;
+using Advex.Tests.Support;
+
+public sealed class TrainAdvCliTests
+{
+    private static string[] Args(string outDir, int epochs, params string[] extra) =>
+    [
+        "train", "--limit", "1500", "--heldout", "300", "--epochs", epochs.ToString(), "--seed", "4", "--batch-size", "50",
+        "--adv", "fgsm-rs", "--eps", "0.1", "--alpha", "0.125", "--lr", "2e-3",
+        "--out", outDir, "--quiet", .. extra,
+    ];
+
+    [Fact]
+    public void Train_adv_fgsm_rs_writes_curves_and_robust_figures_and_resume_continues_identically()
+    {
+        var dir = Paths.TempDir();
+        var full = Path.Combine(dir, "full");
+        var r = CliRunner.Run(Args(full, 2));
+        Assert.True(r.ExitCode == 0, r.Err);
+        foreach (var f in new[] { "accuracy.png", "loss.png", "model.bin", "training.json", "checkpoint/early_stopping.json",
+                     "checkpoint/best.bin" })
+            Assert.True(File.Exists(Path.Combine(full, f)), f);
+        var root = JsonDocument.Parse(File.ReadAllText(Path.Combine(full, "training.json"))).RootElement;
+        var adv = root.GetProperty("adversarial");
+        Assert.Equal("fgsm-rs", adv.GetProperty("method").GetString());
+        Assert.Equal(0.1, adv.GetProperty("eps").GetDouble());
+        Assert.Equal(0.125, adv.GetProperty("alpha").GetDouble());
+        Assert.True(adv.GetProperty("early_stopping").GetBoolean());
+        Assert.Equal(300, adv.GetProperty("heldout").GetInt32());
+        Assert.Equal("constant", root.GetProperty("options").GetProperty("lr_schedule").GetString());
+        var epochs = root.GetProperty("epochs").EnumerateArray().ToList();
+        Assert.Equal(2, epochs.Count);
+        foreach (var e in epochs)
+        {
+            var extra = e.GetProperty("extra");
+            var clean = extra.GetProperty("heldout_clean_accuracy").GetDouble();
+            var pgd = extra.GetProperty("heldout_pgd_accuracy").GetDouble();
+            Assert.InRange(pgd, 0, clean);
+        }
+        Assert.InRange(root.GetProperty("early_stopping").GetProperty("best_epoch").GetInt32(), 1, 2);
+        Assert.True(root.GetProperty("wall_seconds").GetDouble() > 0);
+
+        // an interrupted run (1 epoch) resumed to 2 epochs ends where the uninterrupted one did
+        var split = Path.Combine(dir, "split");
+        Assert.Equal(0, CliRunner.Run(Args(split, 1)).ExitCode);
+        var resumed = CliRunner.Run(Args(split, 2, "--resume"));
+        Assert.True(resumed.ExitCode == 0, resumed.Err);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(full, "model.bin")), File.ReadAllBytes(Path.Combine(split, "model.bin")));
+        static IEnumerable<string> Figures(string d) => JsonDocument.Parse(File.ReadAllText(Path.Combine(d, "training.json")))
+            .RootElement.GetProperty("epochs").EnumerateArray()
+            .Select(e => $"{e.GetProperty("train_loss")} {e.GetProperty("test_accuracy")} {e.GetProperty("extra")}");
+        Assert.Equal(Figures(full), Figures(split));
+
+        // the hardened folder is a model for eval, unchanged
+        var ev = CliRunner.Run("eval", "--model", full, "--limit", "100", "--attack", "pgd", "--eps", "0.1", "--steps", "5", "--quiet");
+        Assert.True(ev.ExitCode == 0, ev.Err);
+    }
+
+    [Fact]
+    public void Adversarial_options_are_checked()
+    {
+        var dir = Paths.TempDir();
+        var noEps = CliRunner.Run("train", "--limit", "100", "--adv", "pgd", "--out", dir, "--quiet");
+        Assert.Equal(2, noEps.ExitCode);
+        Assert.Contains("--eps", noEps.Err);
+        var bad = CliRunner.Run("train", "--limit", "100", "--adv", "free", "--eps", "0.3", "--out", dir, "--quiet");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("fgsm-rs", bad.Err);
+        var plateau = CliRunner.Run("train", "--limit", "100", "--lr-schedule", "one-cycle", "--plateau", "--out", dir, "--quiet");
+        Assert.Equal(2, plateau.ExitCode);
+    }
+}
