@@ -21,6 +21,8 @@ public static class Cli
             DemoCommand.Create(ui),
             AttackCommand.Create(ui),
             OptimizersCommand.Create(ui),
+            GanCommand.Create(ui),
+            AdvGanCommand.Create(ui),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
