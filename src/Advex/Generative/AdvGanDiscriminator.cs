@@ -6,8 +6,8 @@ using static TorchSharp.torch.nn;
 
 /// <summary>
 /// AdvGAN's discriminator (the reference implementation's layers): 4×4 stride-2 convolutions with 8, 16 and 32
-/// channels (LeakyReLU 0.2, instance norm on the last two) and a 1×1 convolution to one score per image. For 28×28
-/// the maps are 13, 5, 1. Returns an unbounded score [N] for the least-squares GAN loss (Mao et al. 2017): real → 1,
+/// channels (LeakyReLU 0.2, batch norm on the last two: instance norm would zero the 1×1 map of the third layer)
+/// and a 1×1 convolution to one score per image. For 28×28 the maps are 13, 5, 1. Used in training only. Returns an unbounded score [N] for the least-squares GAN loss (Mao et al. 2017): real → 1,
 /// adversarial → 0.
 /// </summary>
 public sealed class AdvGanDiscriminator : Module<Tensor, Tensor>
@@ -18,8 +18,8 @@ public sealed class AdvGanDiscriminator : Module<Tensor, Tensor>
     {
         net = Sequential(
             Conv2d(channels, 8, 4, stride: 2), LeakyReLU(0.2),
-            Conv2d(8, 16, 4, stride: 2), InstanceNorm2d(16, affine: true), LeakyReLU(0.2),
-            Conv2d(16, 32, 4, stride: 2), InstanceNorm2d(32, affine: true), LeakyReLU(0.2),
+            Conv2d(8, 16, 4, stride: 2), BatchNorm2d(16), LeakyReLU(0.2),
+            Conv2d(16, 32, 4, stride: 2), BatchNorm2d(32), LeakyReLU(0.2),
             Conv2d(32, 1, 1));
         RegisterComponents();
     }
