@@ -30,7 +30,7 @@ public sealed class AdvGanGenerator : Module<Tensor, Tensor>
         decoder = Sequential(
             ConvTranspose2d(32, 16, 3, stride: 2, bias: false), InstanceNorm2d(16, affine: true), ReLU(),
             ConvTranspose2d(16, 8, 3, stride: 2, bias: false), InstanceNorm2d(8, affine: true), ReLU(),
-            ConvTranspose2d(8, channels, 6, bias: false), Tanh());
+            new StrideOneTransposedConv(8, channels, 6), Tanh());
         RegisterComponents();
     }
 
