@@ -9,6 +9,7 @@ using Advex.Tests.Support;
 using FsCheck;
 using FsCheck.Xunit;
 using static TorchSharp.torch;
+using Xunit.Abstractions;
 
 [Collection("lenet")]
 public sealed class AdvGanTests(TrainedLeNet lenet, ITestOutputHelper output)
