@@ -65,7 +65,7 @@ public sealed class AdvGanTests(TrainedLeNet lenet, ITestOutputHelper output)
         var success = (r.Success & correct).sum().item<long>() / (double)correct.sum().item<long>();
         Assert.InRange(Math.Abs(result.History[^1].TestSuccess!.Value - success), 0, 0.005); // same images, other batches
         output.WriteLine($"AdvGAN success after 3 epochs on 5k images: {success:P2}");
-        Assert.True(success >= 0.5, $"success after three short epochs: {success:P2}");
+        Assert.True(success >= 0.9, $"success after three short epochs: {success:P2}");
     }
 
     [Fact]
