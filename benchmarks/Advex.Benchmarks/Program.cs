@@ -1,6 +1,7 @@
 // Throughput of every registered attack on LeNet / MNIST at batch 256, and the machine's fp32 GEMM rate measured in
 // the same run, printed as JSON. Compare figures as ratios within one run (e.g. attack img/s per GEMM GFLOP/s).
 //   dotnet run --project benchmarks/Advex.Benchmarks -c Release -- [--model <dir>] [--images N] [--json out.json]
+//     [--attacks pgd,advgan] [--generator <advgan train folder>]   (advgan runs only when --generator is given)
 using System.Diagnostics;
 using System.Text.Json;
 using Advex.Attacks;
@@ -25,10 +26,15 @@ else
 
 var gemm = GemmGflops();
 var results = new List<Dictionary<string, object>>();
+var only = Arg("--attacks")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+var generator = Arg("--generator");
 foreach (var name in AttackRegistry.Names.Order())
 {
+    if (only != null && !only.Contains(name)) continue;
+    if (name == "advgan" && generator is null) continue;
     var attack = AttackRegistry.Create(name, AttackRegistry.IsBounded(name) ? 0.3 : double.PositiveInfinity,
-        new AttackSettings { StepSize = name is "pgd" or "bim" ? 0.01 : null, Steps = name == "bim" ? 40 : null });
+        new AttackSettings { StepSize = name is "pgd" or "bim" ? 0.01 : null, Steps = name == "bim" ? 40 : null,
+            Generator = generator });
     var n = attack.IsBounded ? images : Math.Min(images, 512);
     var seconds = Time(model, test, attack, n);
     results.Add(new Dictionary<string, object>

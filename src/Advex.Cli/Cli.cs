@@ -23,6 +23,8 @@ public static class Cli
             OptimizersCommand.Create(ui),
             TextCommand.Create(ui),
             ReportCommand.Create(ui),
+            GanCommand.Create(ui),
+            AdvGanCommand.Create(ui),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

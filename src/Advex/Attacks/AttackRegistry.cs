@@ -1,5 +1,7 @@
 namespace Advex.Attacks;
 
+using Advex.Generative;
+
 /// <summary>
 /// Every attack by its command-line name, built from an ε and <see cref="AttackSettings"/>. The registry drives the
 /// CLI and the contract test suite, so an attack added here is tested like the others.
@@ -27,6 +29,9 @@ public static class AttackRegistry
         // bounded when ε is finite; new OptimizerAttack(+∞, ...) is the unbounded (box-only) form
         ["optim"] = new(true, (eps, s) => new OptimizerAttack(eps, OptimizerKinds.Parse(s.Optimizer ?? "adam"),
             s.Lr ?? 0.01, s.Steps ?? 100, s.Norm ?? Norm.Linf)),
+        // the one entry that reaches into Generative: the attack is a trained generator, loaded from --generator
+        ["advgan"] = new(true, (eps, s) => AdvGan.Load(s.Generator ?? throw new AdvexException(
+            "advgan needs --generator <file or folder> (train one with: advex advgan train --target <model> --out <dir>)"), eps)),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;

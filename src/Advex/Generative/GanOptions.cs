@@ -1,0 +1,39 @@
+namespace Advex.Generative;
+
+using Advex.Attacks.Core;
+
+/// <summary>
+/// How to train a GAN. Defaults are seed 001's recipe: BCE, Adam lr 2e-4 with betas (0.5, 0.999) for both
+/// networks, batch 64, latent size 100, one D step per G step; the fully connected architecture.
+/// </summary>
+public sealed record GanOptions
+{
+    public string Architecture { get; init; } = "fc";
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 64;
+    public int Latent { get; init; } = 100;
+    public double Lr { get; init; } = 2e-4;
+    public double Beta1 { get; init; } = 0.5;
+    public double Beta2 { get; init; } = 0.999;
+    public int Seed { get; init; }
+    /// <summary>Fixed-noise samples drawn in the grid after each epoch.</summary>
+    public int GridSamples { get; init; } = 64;
+    /// <summary>Generated samples scored by the MNIST Inception Score after each epoch (0: no score).</summary>
+    public int ScoreSamples { get; init; } = 10_000;
+
+    /// <summary>Throws an <see cref="AdvexException"/> naming the first invalid option.</summary>
+    public GanOptions Validate()
+    {
+        if (!GanArchitectures.Names.Contains(Architecture))
+            throw new AdvexException($"unknown GAN architecture '{Architecture}' (expected one of: {string.Join(", ", GanArchitectures.Names)})");
+        Check.AtLeast(Epochs, 1, "epochs");
+        Check.AtLeast(BatchSize, 2, "batch-size");
+        Check.AtLeast(Latent, 1, "latent");
+        Check.Positive(Lr, "lr");
+        Check.InRange(Beta1, 0, 1 - 1e-9, "beta1");
+        Check.InRange(Beta2, 0, 1 - 1e-9, "beta2");
+        Check.AtLeast(GridSamples, 1, "grid-samples");
+        Check.AtLeast(ScoreSamples, 0, "score-samples");
+        return this;
+    }
+}
