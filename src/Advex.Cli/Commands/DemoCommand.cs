@@ -5,13 +5,14 @@ using System.Diagnostics;
 using Advex.Attacks;
 using Advex.Data;
 using Advex.Evaluation;
+using Advex.Generative;
 using Advex.Models;
 using Advex.Training;
 
 /// <summary>
 /// <c>advex demo [--out dir] [--quick]</c>: the newcomer's path on the embedded MNIST. Trains LeNet, then runs the
 /// FGSM ε sweep; FGSM, PGD, APGD-CE and AutoAttack at ε = 0.3 (with their per-sample worst case); C&amp;W and DeepFool;
-/// the optimizer comparison (seed 003); and writes <c>&lt;out&gt;/report/index.html</c>. See <see cref="DemoPlan"/>.
+/// the optimizer comparison (seed 003); AdvGAN (train a generator, then attack with it); and writes <c>&lt;out&gt;/report/index.html</c>. See <see cref="DemoPlan"/>.
 /// </summary>
 public static class DemoCommand
 {
@@ -40,7 +41,7 @@ public static class DemoCommand
     public static string Run(Ui ui, DemoPlan plan, string dir, int seed, string command)
     {
         var clock = Stopwatch.StartNew();
-        const int steps = 6;
+        const int steps = 7;
         void Step(int i, string what) => ui.Line($"[{i}/{steps}] {what} ({clock.Elapsed.TotalSeconds:F0} s)");
 
         Step(1, $"train LeNet, {plan.Epochs} epoch(s) on {(plan.TrainLimit is { } l ? $"the first {l}" : "all")} MNIST training images");
@@ -75,7 +76,15 @@ public static class DemoCommand
                 .Select(k => new OptimizerAttack(double.PositiveInfinity, k, 0.01, plan.OptimizerSteps))],
             optimizerDir, Path.Combine(optimizerDir, "optimizers.json")));
 
-        Step(6, "HTML report");
+        Step(6, $"AdvGAN: a generator trained against LeNet ({plan.AdvGanEpochs} epoch(s) on {plan.AdvGanTrainLimit} images), then one forward pass per attack");
+        var advganDir = Path.Combine(dir, "advgan");
+        AdvGanCommand.Run(ui, model, modelDir, "mnist", null, plan.AdvGanTrainLimit,
+            new AdvGanOptions { Epochs = plan.AdvGanEpochs, Seed = seed }, advganDir, false, null);
+        WithSubset(test, plan.StrongCount, data => EvalCommand.Run(ui, model, data,
+            [AttackRegistry.Create("advgan", eps, new AttackSettings { Generator = advganDir })], Eval([eps]), modelDir,
+            null, Path.Combine(dir, "advgan-eval")));
+
+        Step(7, "HTML report");
         var index = ReportCommand.Run(ui, [dir], Path.Combine(dir, "report"), "Advex demo: LeNet on MNIST");
         ui.Line($"demo finished in {clock.Elapsed.TotalSeconds:F0} s; outputs in {Path.GetFullPath(dir)}");
         ui.Line($"open the report: {index}");

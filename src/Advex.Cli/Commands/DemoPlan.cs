@@ -7,13 +7,16 @@ namespace Advex.Cli.Commands;
 /// 200; the optimizer comparison on 16 images.
 /// <c>--quick</c> fits in 2 minutes: 1 epoch on the first 10k training images and 1,000 / 200 / 100 test images
 /// (C&amp;W: 50 steps, 4 binary-search steps from c = 0.1).
+/// AdvGAN: a generator trained against the LeNet for 2 epochs on the first 20k training images (--quick: 1 epoch on
+/// 5k, which only starts to learn), then evaluated at ε = 0.3 beside PGD on the same test images.
 /// </summary>
 public sealed record DemoPlan(int Epochs, int? TrainLimit, int FgsmCount, int StrongCount, int MinimisationCount,
-    int CwSteps, int CwBinarySearchSteps, double CwC, int OptimizerSamples, int OptimizerSteps)
+    int CwSteps, int CwBinarySearchSteps, double CwC, int OptimizerSamples, int OptimizerSteps, int AdvGanEpochs,
+    int AdvGanTrainLimit)
 {
-    public static DemoPlan Full { get; } = new(5, null, 10_000, 1_000, 200, 100, 5, 1e-2, 16, 100);
+    public static DemoPlan Full { get; } = new(5, null, 10_000, 1_000, 200, 100, 5, 1e-2, 16, 100, 2, 20_000);
 
-    public static DemoPlan Quick { get; } = new(1, 10_000, 1_000, 200, 100, 50, 4, 0.1, 16, 100);
+    public static DemoPlan Quick { get; } = new(1, 10_000, 1_000, 200, 100, 50, 4, 0.1, 16, 100, 1, 5_000);
 
     /// <summary>L∞ budgets of the FGSM sweep.</summary>
     public static readonly double[] Epsilons = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];

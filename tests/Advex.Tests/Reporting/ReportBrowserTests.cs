@@ -19,7 +19,7 @@ public sealed class ReportBrowserTests(ITestOutputHelper output)
     public const string Chromium = "/usr/bin/chromium";
 
     /// <summary>The demo's path through every step, on a few images so the test takes seconds.</summary>
-    private static readonly DemoPlan Tiny = new(1, 2_000, 200, 40, 20, 10, 2, 0.1, 4, 10);
+    private static readonly DemoPlan Tiny = new(1, 2_000, 200, 40, 20, 10, 2, 0.1, 4, 10, 1, 1_000);
 
     [Fact]
     public async Task Demo_report_opens_in_chromium_with_every_image_and_the_key_numbers()
@@ -102,8 +102,11 @@ public sealed class ReportBrowserTests(ITestOutputHelper output)
 
         Assert.True(await page.Locator("#sanity .badge").CountAsync() >= 8);
         Assert.True(await page.Locator("#training img").CountAsync() >= 2);
-        foreach (var id in new[] { "summary", "metadata", "clean", "robustness", "worst-case", "timing", "examples", "sanity", "optimizers", "training" })
+        foreach (var id in new[] { "summary", "metadata", "clean", "robustness", "worst-case", "timing", "examples", "sanity", "optimizers", "training", "generative" })
             Assert.DoesNotContain("Not run", await Text($"#{id}"));
-        Assert.Contains("Not run", await Text("#generative"));
+        var advgan = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "advgan-eval", "eval.json"))).RootElement;
+        Assert.Contains("advgan", await Text("#robustness"));
+        Assert.Contains(Pct(advgan.GetProperty("runs")[0].GetProperty("robust_accuracy").GetDouble()), await Text("#robustness"));
+        Assert.True(await page.Locator("#generative img").CountAsync() >= 2, "AdvGAN curves and samples");
     }
 }
