@@ -23,7 +23,7 @@ public sealed record AdvGanResult(AdvGanGenerator Generator, AdvGanManifest Mani
 /// </summary>
 public sealed record AdvGanTrainer
 {
-    public const string CheckpointDir = "checkpoint";
+    public const string CheckpointDir = GanCheckpoint.Dir;
 
     /// <summary>Held-out images for per-epoch success and the sample grid (e.g. the first 1,000 test images).</summary>
     public Dataset? Validation { get; init; }
@@ -52,7 +52,10 @@ public sealed record AdvGanTrainer
         if (resume)
         {
             if (outDir is null) throw new AdvexException("--resume needs --out <dir> holding a checkpoint");
-            var state = LoadCheckpoint(outDir, g, d, optG, optD, options);
+            var state = GanCheckpoint.Load<CheckpointState>(outDir, g, d, optG, optD, options.Epochs, st => st.Epoch,
+                st => st.Options != Fingerprint(options)
+                    ? $"was made with other options ({st.Options}); resume with the same ones"
+                    : null);
             history.AddRange(state.History);
             start = state.Epoch + 1;
         }
@@ -67,7 +70,7 @@ public sealed record AdvGanTrainer
                 figures = figures with { TestSuccess = testSuccess, TestMeanL2 = testL2, Seconds = clock.Elapsed.TotalSeconds };
                 history.Add(figures);
                 if (outDir != null)
-                    SaveCheckpoint(outDir, g, d, optG, optD, new CheckpointState(epoch, history, Fingerprint(options)));
+                    GanCheckpoint.Save(outDir, g, d, optG, optD, new CheckpointState(epoch, history, Fingerprint(options)));
                 OnEpoch?.Invoke(figures, samples);
             }
         }
@@ -179,34 +182,4 @@ public sealed record AdvGanTrainer
 
     private sealed record CheckpointState(int Epoch, List<AdvGanEpoch> History, string Options);
 
-    private static void SaveCheckpoint(string outDir, nn.Module g, nn.Module d, OptimizerHelper optG,
-        OptimizerHelper optD, CheckpointState state)
-    {
-        var dir = Path.Combine(outDir, CheckpointDir);
-        Directory.CreateDirectory(dir);
-        AtomicFile.Write(Path.Combine(dir, "generator.bin"), tmp => g.save(tmp));
-        AtomicFile.Write(Path.Combine(dir, "discriminator.bin"), tmp => d.save(tmp));
-        AtomicFile.Write(Path.Combine(dir, "generator_adam.bin"), tmp => optG.save_state_dict(tmp));
-        AtomicFile.Write(Path.Combine(dir, "discriminator_adam.bin"), tmp => optD.save_state_dict(tmp));
-        AtomicFile.WriteAllText(Path.Combine(dir, "state.json"), JsonSerializer.Serialize(state, ModelStore.Json));
-    }
-
-    private static CheckpointState LoadCheckpoint(string outDir, nn.Module g, nn.Module d, OptimizerHelper optG,
-        OptimizerHelper optD, AdvGanOptions o)
-    {
-        var dir = Path.Combine(outDir, CheckpointDir);
-        var statePath = Path.Combine(dir, "state.json");
-        if (!File.Exists(statePath)) throw new AdvexException($"nothing to resume: no checkpoint in {dir}");
-        var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath), ModelStore.Json)
-                    ?? throw new AdvexException($"checkpoint {statePath} is empty");
-        if (state.Options != Fingerprint(o))
-            throw new AdvexException($"checkpoint in {dir} was made with other options ({state.Options}); resume with the same ones");
-        if (state.Epoch >= o.Epochs)
-            throw new AdvexException($"the checkpoint in {dir} already has {state.Epoch} epochs; ask for more with --epochs");
-        g.load(Path.Combine(dir, "generator.bin"));
-        d.load(Path.Combine(dir, "discriminator.bin"));
-        optG.load_state_dict(Path.Combine(dir, "generator_adam.bin"));
-        optD.load_state_dict(Path.Combine(dir, "discriminator_adam.bin"));
-        return state;
-    }
 }

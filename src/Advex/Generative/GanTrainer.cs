@@ -33,7 +33,7 @@ public sealed record GanResult(Module<Tensor, Tensor> Generator, Module<Tensor, 
 /// </summary>
 public sealed record GanTrainer
 {
-    public const string CheckpointDir = "checkpoint";
+    public const string CheckpointDir = GanCheckpoint.Dir;
     public const string GeneratorWeights = "generator.bin";
     public const string ManifestName = "gan.json";
 
@@ -60,7 +60,11 @@ public sealed record GanTrainer
         if (resume)
         {
             if (outDir is null) throw new AdvexException("--resume needs --out <dir> holding a checkpoint");
-            var state = LoadCheckpoint(outDir, g, d, optG, optD, options);
+            var state = GanCheckpoint.Load<CheckpointState>(outDir, g, d, optG, optD, options.Epochs, st => st.Epoch,
+                st => st.Architecture != options.Architecture || st.Seed != options.Seed || st.Latent != options.Latent ||
+                      st.BatchSize != options.BatchSize
+                    ? $"was made with --arch {st.Architecture} --seed {st.Seed} (latent {st.Latent}, batch {st.BatchSize}); resume with the same options"
+                    : null);
             history.AddRange(state.History);
             start = state.Epoch + 1;
         }
@@ -75,7 +79,7 @@ public sealed record GanTrainer
             var figures = new GanEpoch(epoch, dLoss, gLoss, dReal, dFake, score, clock.Elapsed.TotalSeconds);
             history.Add(figures);
             if (outDir != null)
-                SaveCheckpoint(outDir, g, d, optG, optD, new CheckpointState(epoch, history, options.Seed,
+                GanCheckpoint.Save(outDir, g, d, optG, optD, new CheckpointState(epoch, history, options.Seed,
                     options.Architecture, options.Latent, options.BatchSize));
             OnEpoch?.Invoke(figures, Samples(g, fixedNoise, Scorer));
         }
@@ -176,40 +180,6 @@ public sealed record GanTrainer
 
     private sealed record CheckpointState(int Epoch, List<GanEpoch> History, int Seed, string Architecture, int Latent,
         int BatchSize);
-
-    private static void SaveCheckpoint(string outDir, Module g, Module d, OptimizerHelper optG, OptimizerHelper optD,
-        CheckpointState state)
-    {
-        var dir = Path.Combine(outDir, CheckpointDir);
-        Directory.CreateDirectory(dir);
-        AtomicFile.Write(Path.Combine(dir, "generator.bin"), tmp => g.save(tmp));
-        AtomicFile.Write(Path.Combine(dir, "discriminator.bin"), tmp => d.save(tmp));
-        AtomicFile.Write(Path.Combine(dir, "generator_adam.bin"), tmp => optG.save_state_dict(tmp));
-        AtomicFile.Write(Path.Combine(dir, "discriminator_adam.bin"), tmp => optD.save_state_dict(tmp));
-        AtomicFile.WriteAllText(Path.Combine(dir, "state.json"), JsonSerializer.Serialize(state, ModelStore.Json));
-    }
-
-    private static CheckpointState LoadCheckpoint(string outDir, Module g, Module d, OptimizerHelper optG,
-        OptimizerHelper optD, GanOptions o)
-    {
-        var dir = Path.Combine(outDir, CheckpointDir);
-        var statePath = Path.Combine(dir, "state.json");
-        if (!File.Exists(statePath)) throw new AdvexException($"nothing to resume: no checkpoint in {dir}");
-        var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath), ModelStore.Json)
-                    ?? throw new AdvexException($"checkpoint {statePath} is empty");
-        if (state.Architecture != o.Architecture || state.Seed != o.Seed || state.Latent != o.Latent ||
-            state.BatchSize != o.BatchSize)
-            throw new AdvexException(
-                $"checkpoint in {dir} was made with --arch {state.Architecture} --seed {state.Seed} (latent {state.Latent}, " +
-                $"batch {state.BatchSize}); resume with the same options");
-        if (state.Epoch >= o.Epochs)
-            throw new AdvexException($"the checkpoint in {dir} already has {state.Epoch} epochs; ask for more with --epochs");
-        g.load(Path.Combine(dir, "generator.bin"));
-        d.load(Path.Combine(dir, "discriminator.bin"));
-        optG.load_state_dict(Path.Combine(dir, "generator_adam.bin"));
-        optD.load_state_dict(Path.Combine(dir, "discriminator_adam.bin"));
-        return state;
-    }
 
     private static void SaveGenerator(string outDir, Module g, Dataset train, GanOptions o, List<GanEpoch> history)
     {
