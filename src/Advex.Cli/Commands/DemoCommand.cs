@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Advex.Attacks;
 using Advex.Data;
+using Advex.Defenses;
 using Advex.Evaluation;
 using Advex.Generative;
 using Advex.Models;
@@ -41,7 +42,7 @@ public static class DemoCommand
     public static string Run(Ui ui, DemoPlan plan, string dir, int seed, string command)
     {
         var clock = Stopwatch.StartNew();
-        const int steps = 7;
+        const int steps = 9;
         void Step(int i, string what) => ui.Line($"[{i}/{steps}] {what} ({clock.Elapsed.TotalSeconds:F0} s)");
 
         Step(1, $"train LeNet, {plan.Epochs} epoch(s) on {(plan.TrainLimit is { } l ? $"the first {l}" : "all")} MNIST training images");
@@ -84,7 +85,21 @@ public static class DemoCommand
             [AttackRegistry.Create("advgan", eps, new AttackSettings { Generator = advganDir })], Eval([eps]), modelDir,
             null, Path.Combine(dir, "advgan-eval")));
 
-        Step(7, "HTML report");
+        Step(7, $"adversarial training: PGD-AT LeNet (ε {eps}, 5 steps), {plan.HardenEpochs} epoch(s) on {plan.HardenTrainLimit} images, then FGSM and PGD-40 against it");
+        var hardenedDir = Path.Combine(dir, "hardened");
+        var hardened = TrainCommand.Run(ui, "mnist", null, plan.HardenTrainLimit, options with { Epochs = plan.HardenEpochs },
+            hardenedDir, false, null, adversarial: new AdversarialTraining("pgd", eps, steps: 5, heldout: 500));
+        using (var hardenedModel = hardened.Model)
+            WithSubset(test, plan.StrongCount, data => EvalCommand.Run(ui, hardenedModel, data,
+                [new Fgsm(eps), new Pgd(eps, Norm.Linf, 40, 0.01)], Eval([eps]), hardenedDir, null,
+                Path.Combine(dir, "hardened-eval")));
+
+        Step(8, $"GAN: a DCGAN for {plan.GanEpochs} epoch(s) on {plan.GanTrainLimit} images, scored by the LeNet (MNIST-IS)");
+        GanCommand.Run(ui, "mnist", null, plan.GanTrainLimit,
+            new GanOptions { Architecture = "dcgan", Epochs = plan.GanEpochs, Seed = seed, ScoreSamples = 2_000 },
+            Path.Combine(dir, "gan"), false, modelDir, null);
+
+        Step(9, "HTML report");
         var index = ReportCommand.Run(ui, [dir], Path.Combine(dir, "report"), "Advex demo: LeNet on MNIST");
         ui.Line($"demo finished in {clock.Elapsed.TotalSeconds:F0} s; outputs in {Path.GetFullPath(dir)}");
         ui.Line($"open the report: {index}");

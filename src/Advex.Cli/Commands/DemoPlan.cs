@@ -9,14 +9,18 @@ namespace Advex.Cli.Commands;
 /// (C&amp;W: 50 steps, 4 binary-search steps from c = 0.1).
 /// AdvGAN: a generator trained against the LeNet for 2 epochs on the first 20k training images (--quick: 1 epoch on
 /// 5k, which only starts to learn), then evaluated at ε = 0.3 beside PGD on the same test images.
+/// Adversarial training: PGD-AT LeNet (ε 0.3, 5 steps) for 2 epochs on 20k images, then FGSM
+/// and PGD-40 against it (--quick: 2 epochs on 10k). GAN: a DCGAN for 1 epoch on 30k images (--quick: 10k), scored by
+/// the demo's LeNet.
 /// </summary>
 public sealed record DemoPlan(int Epochs, int? TrainLimit, int FgsmCount, int StrongCount, int MinimisationCount,
     int CwSteps, int CwBinarySearchSteps, double CwC, int OptimizerSamples, int OptimizerSteps, int AdvGanEpochs,
-    int AdvGanTrainLimit)
+    int AdvGanTrainLimit, int HardenEpochs = 2, int HardenTrainLimit = 20_000, int GanEpochs = 1,
+    int GanTrainLimit = 30_000)
 {
     public static DemoPlan Full { get; } = new(5, null, 10_000, 1_000, 200, 100, 5, 1e-2, 16, 100, 2, 20_000);
 
-    public static DemoPlan Quick { get; } = new(1, 10_000, 1_000, 200, 100, 50, 4, 0.1, 16, 100, 1, 5_000);
+    public static DemoPlan Quick { get; } = new(1, 10_000, 1_000, 200, 100, 50, 4, 0.1, 16, 100, 1, 5_000, 2, 10_000, 1, 10_000);
 
     /// <summary>L∞ budgets of the FGSM sweep.</summary>
     public static readonly double[] Epsilons = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];

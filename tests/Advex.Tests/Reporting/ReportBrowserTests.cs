@@ -19,7 +19,7 @@ public sealed class ReportBrowserTests(ITestOutputHelper output)
     public const string Chromium = "/usr/bin/chromium";
 
     /// <summary>The demo's path through every step, on a few images so the test takes seconds.</summary>
-    private static readonly DemoPlan Tiny = new(1, 2_000, 200, 40, 20, 10, 2, 0.1, 4, 10, 1, 1_000);
+    private static readonly DemoPlan Tiny = new(1, 2_000, 200, 40, 20, 10, 2, 0.1, 4, 10, 1, 1_000, 1, 1_000, 1, 1_000);
 
     [Fact]
     public async Task Demo_report_opens_in_chromium_with_every_image_and_the_key_numbers()
@@ -107,6 +107,11 @@ public sealed class ReportBrowserTests(ITestOutputHelper output)
         var advgan = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "advgan-eval", "eval.json"))).RootElement;
         Assert.Contains("advgan", await Text("#robustness"));
         Assert.Contains(Pct(advgan.GetProperty("runs")[0].GetProperty("robust_accuracy").GetDouble()), await Text("#robustness"));
-        Assert.True(await page.Locator("#generative img").CountAsync() >= 2, "AdvGAN curves and samples");
+        Assert.True(await page.Locator("#generative img").CountAsync() >= 4, "AdvGAN and GAN curves and samples");
+        var generative = await Text("#generative");
+        Assert.Contains("inception_score", generative);
+        Assert.Contains("gan/samples.png", generative);
+        var hardened = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "hardened-eval", "eval.json"))).RootElement;
+        Assert.Contains(Pct(hardened.GetProperty("runs")[1].GetProperty("robust_accuracy").GetDouble()), await Text("#robustness"));
     }
 }
