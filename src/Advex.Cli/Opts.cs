@@ -71,14 +71,6 @@ public static class Opts
         return parts.Select(long.Parse).ToArray();
     }
 
-    /// <summary>Refuses data whose image shape is not the model's input shape.</summary>
-    public static void CheckCompatible(Classifier model, Dataset data)
-    {
-        if (!data.InputShape.SequenceEqual(model.InputShape))
-            throw new AdvexException(
-                $"data {data.Spec} has images [{string.Join(",", data.InputShape)}], the model expects [{string.Join(",", model.InputShape)}]");
-    }
-
     public static Dataset LoadData(string spec, string split, string? dataDir, int? limit)
     {
         if (limit is <= 0) throw new AdvexException($"--limit must be positive (got {limit})");

@@ -69,7 +69,7 @@ public static class EvalCommand
     public static EvalReport Run(Ui ui, Classifier model, Dataset data, IReadOnlyList<Attack> attacks, EvalOptions options,
         string modelPath, string? json, string? reportDir)
     {
-        Opts.CheckCompatible(model, data);
+        model.CheckData(data);
         var report = ui.WithProgress("attack", progress =>
             new RobustnessEvaluator
             {

@@ -58,7 +58,7 @@ public static class OptimizersCommand
     public static OptimizerComparison Run(Ui ui, Classifier model, Data.Dataset data, int target, IReadOnlyList<OptimizerAttack> attacks,
         string? outDir, string? json)
     {
-        Opts.CheckCompatible(model, data);
+        model.CheckData(data);
         if (target < 0 || target >= model.Classes)
             throw new AdvexException($"--target {target} is not a class of the model (0..{model.Classes - 1})");
         // a sample already labelled as the target says nothing about reaching it

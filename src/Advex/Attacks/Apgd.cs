@@ -194,17 +194,17 @@ public sealed record Apgd : Attack
             xPrev.Dispose();
             xPrev = x; // x⁽ᵏ⁾ becomes x⁽ᵏ⁻¹⁾; it already lives outside this scope
             x = nx.MoveToOuterDisposeScope();
-            Replace(ref g, ng);
-            Replace(ref loss, nLoss);
-            Replace(ref found, nFound);
-            Replace(ref adv, nAdv);
-            Replace(ref xMax, nXMax);
-            Replace(ref gMax, nGMax);
-            Replace(ref fMax, nFMax);
-            Replace(ref eta, nEta);
-            Replace(ref increases, nIncreases);
-            Replace(ref fMaxAtLast, nFMaxAtLast);
-            Replace(ref reducedAtLast, nReduced);
+            Iterates.Replace(ref g, ng);
+            Iterates.Replace(ref loss, nLoss);
+            Iterates.Replace(ref found, nFound);
+            Iterates.Replace(ref adv, nAdv);
+            Iterates.Replace(ref xMax, nXMax);
+            Iterates.Replace(ref gMax, nGMax);
+            Iterates.Replace(ref fMax, nFMax);
+            Iterates.Replace(ref eta, nEta);
+            Iterates.Replace(ref increases, nIncreases);
+            Iterates.Replace(ref fMaxAtLast, nFMaxAtLast);
+            Iterates.Replace(ref reducedAtLast, nReduced);
         }
 
         Tensor result;
@@ -212,12 +212,5 @@ public sealed record Apgd : Attack
         foreach (var t in new[] { x, xPrev, g, loss, found, adv, xMax, gMax, fMax, eta, increases, fMaxAtLast, reducedAtLast })
             t.Dispose();
         return result;
-    }
-
-    /// <summary>Disposes the previous value of a loop variable and keeps the new one (STYLE.md's loop rule).</summary>
-    private static void Replace(ref Tensor slot, Tensor value)
-    {
-        slot.Dispose();
-        slot = value.MoveToOuterDisposeScope();
     }
 }

@@ -39,8 +39,7 @@ public sealed record AdvGanTrainer
         bool resume = false, Dictionary<string, object?>? provenance = null)
     {
         options.Validate(target.Classes);
-        if (!train.InputShape.SequenceEqual(target.InputShape))
-            throw new AdvexException($"data {train.Spec} has images [{string.Join(",", train.InputShape)}], the target model expects [{string.Join(",", target.InputShape)}]");
+        target.CheckData(train);
         Native.TorchRuntime.EnsureLoaded();
         manual_seed(options.Seed);
         var g = new AdvGanGenerator(train.Channels);

@@ -76,6 +76,14 @@ public sealed class Classifier : IDisposable
         return new Restore(() => Module.train(wasTraining));
     }
 
+    /// <summary>Refuses a dataset whose images are not this model's input shape.</summary>
+    public void CheckData(Data.Dataset data)
+    {
+        if (!data.InputShape.SequenceEqual(InputShape))
+            throw new AdvexException(
+                $"data {data.Spec} has images [{string.Join(",", data.InputShape)}], the model expects [{string.Join(",", InputShape)}]");
+    }
+
     /// <summary>Checks that x has the model's input shape and lies inside the bounds.</summary>
     public void CheckInput(Tensor x)
     {
