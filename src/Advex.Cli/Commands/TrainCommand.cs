@@ -16,7 +16,7 @@ public static class TrainCommand
     {
         var data = Opts.Data();
         var dataDir = Opts.DataDir();
-        var model = new Option<string>("--model") { Description = "lenet, smallcnn or mlp", DefaultValueFactory = _ => "lenet" };
+        var model = new Option<string>("--model") { Description = "lenet, smallcnn (Madry et al.), wongnet (Wong et al. 2020) or mlp", DefaultValueFactory = _ => "lenet" };
         var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 64 };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or sgd", DefaultValueFactory = _ => "adam" };
@@ -37,11 +37,12 @@ public static class TrainCommand
         {
             Description = "constant or one-cycle (Wong et al.: 0 → lr at 2/5 of training → 0)", DefaultValueFactory = _ => "constant",
         };
-        var adv = new Option<string?>("--adv") { Description = "adversarial training: fgsm-rs, pgd or trades" };
+        var adv = new Option<string?>("--adv") { Description = "adversarial training: fgsm-rs, n-fgsm, pgd or trades" };
         var eps = new Option<double?>("--eps") { Description = "L∞ budget of adversarial training (pixels in [0,1])" };
-        var alpha = new Option<double?>("--alpha") { Description = "attack step size (fgsm-rs 1.25·ε, pgd 2.5·ε/K, trades ε/4)" };
+        var alpha = new Option<double?>("--alpha") { Description = "attack step size (fgsm-rs 1.25·ε, n-fgsm ε, pgd 2.5·ε/K, trades ε/4)" };
         var advSteps = new Option<int?>("--adv-steps", "--steps") { Description = "attack steps K of pgd and trades (10)" };
         var beta = new Option<double>("--beta") { Description = "TRADES β", DefaultValueFactory = _ => 6 };
+        var noise = new Option<double>("--noise") { Description = "N-FGSM noise magnitude k (η ~ U(−k·ε, k·ε))", DefaultValueFactory = _ => 2 };
         var earlyStopping = new Option<bool>("--early-stopping")
         {
             Description = "keep the epoch with the best held-out PGD accuracy; stop when it collapses (true|false)",
@@ -59,7 +60,7 @@ public static class TrainCommand
         {
             data, dataDir, model, epochs, batch, optimizer, lr, momentum, nesterov, weightDecay, plateau, seed, limit,
             outDir, resume, mean, std, json, quiet, schedule, adv, eps, alpha, advSteps, beta, earlyStopping, heldout,
-            heldoutSteps,
+            heldoutSteps, noise,
         };
         cmd.SetAction(p =>
         {
@@ -83,9 +84,9 @@ public static class TrainCommand
                 hardening = new AdversarialTraining(method,
                     p.GetValue(eps) ?? throw new AdvexException("--adv needs --eps"), p.GetValue(alpha),
                     p.GetValue(advSteps), p.GetValue(beta), p.GetValue(earlyStopping), p.GetValue(heldout),
-                    p.GetValue(heldoutSteps));
+                    p.GetValue(heldoutSteps), noise: p.GetValue(noise));
             else if (p.GetValue(eps) is not null)
-                throw new AdvexException("--eps needs --adv fgsm-rs|pgd|trades");
+                throw new AdvexException("--eps needs --adv fgsm-rs|n-fgsm|pgd|trades");
             var result = Run(ui, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(limit), options, p.GetValue(outDir)!,
                 p.GetValue(resume), p.GetValue(json), adversarial: hardening);
             result.Model.Dispose();
@@ -109,6 +110,7 @@ public static class TrainCommand
                 $"{test.Count} test), {options.Epochs} epochs, {options.Optimizer} lr {options.Lr} ({options.LrSchedule}), " +
                 $"seed {options.Seed}" + (adversarial is null ? "" :
                     $"; adversarial {adversarial.Method} ε {adversarial.Eps} α {adversarial.Alpha:g4} steps {adversarial.Steps}" +
+                    (adversarial.Method == "n-fgsm" ? $" noise {adversarial.Noise:g3}·ε" : "") +
                     $" early stopping {(adversarial.EarlyStopping ? "on" : "off")}"));
         var result = ui.WithProgress($"train {options.Architecture}", report =>
         {

@@ -7,6 +7,9 @@ using Advex.Attacks.Core;
 /// <list type="bullet">
 /// <item><c>fgsm-rs</c>: Wong, Rice, Kolter (2020) "Fast is better than free": uniform random start in the ε-ball, one
 /// FGSM step of size α (default 1.25·ε), CE on the result.</item>
+/// <item><c>n-fgsm</c>: de Jorge et al. (2022): noise η ~ U(−k·ε, k·ε) (k = <see cref="Noise"/>, default 2), one
+/// FGSM step of size α (default ε) from x + η, no projection back onto the ε-ball; avoids catastrophic overfitting
+/// where FGSM-RS falls into it.</item>
 /// <item><c>pgd</c>: Madry et al. (2018): PGD with random start, <see cref="Steps"/> steps of size α (default 2.5·ε/K),
 /// CE on the result.</item>
 /// <item><c>trades</c>: Zhang et al. (2019): CE(f(x), y) + β·KL(f(x) ‖ f(x')), x' from K steps of size α
@@ -19,21 +22,23 @@ using Advex.Attacks.Core;
 /// </summary>
 public sealed record AdversarialTraining
 {
-    public static IReadOnlyList<string> Methods { get; } = ["fgsm-rs", "pgd", "trades"];
+    public static IReadOnlyList<string> Methods { get; } = ["fgsm-rs", "n-fgsm", "pgd", "trades"];
 
     public AdversarialTraining(string method, double eps, double? alpha = null, int? steps = null, double beta = 6,
-        bool earlyStopping = true, int heldout = 1000, int evalSteps = 10, double collapseDrop = 0.2)
+        bool earlyStopping = true, int heldout = 1000, int evalSteps = 10, double collapseDrop = 0.2, double noise = 2)
     {
         if (!Methods.Contains(method))
             throw new AdvexException($"unknown adversarial training '{method}' (expected one of: {string.Join(", ", Methods)})");
         Method = method;
         Eps = Check.Positive(eps, "eps");
-        Steps = method == "fgsm-rs" ? Check.AtLeast(steps ?? 1, 1, "adv-steps") : Check.AtLeast(steps ?? 10, 1, "adv-steps");
-        if (method == "fgsm-rs" && Steps != 1) throw new AdvexException("fgsm-rs takes exactly one step (--adv-steps 1)");
+        var singleStep = method is "fgsm-rs" or "n-fgsm";
+        Steps = Check.AtLeast(steps ?? (singleStep ? 1 : 10), 1, "adv-steps");
+        if (singleStep && Steps != 1) throw new AdvexException($"{method} takes exactly one step (--adv-steps 1)");
         Alpha = alpha is { } a
             ? Check.Positive(a, "alpha")
-            : method switch { "fgsm-rs" => 1.25 * eps, "pgd" => 2.5 * eps / Steps, _ => eps / 4 };
+            : method switch { "fgsm-rs" => 1.25 * eps, "n-fgsm" => eps, "pgd" => 2.5 * eps / Steps, _ => eps / 4 };
         Beta = Check.NonNegative(beta, "beta");
+        Noise = Check.NonNegative(noise, "noise");
         EarlyStopping = earlyStopping;
         Heldout = Check.AtLeast(heldout, earlyStopping ? 1 : 0, "heldout");
         EvalSteps = Check.AtLeast(evalSteps, 1, "heldout-steps");
@@ -45,6 +50,8 @@ public sealed record AdversarialTraining
     public double Alpha { get; }
     public int Steps { get; }
     public double Beta { get; }
+    /// <summary>N-FGSM's noise magnitude k, as a multiple of ε.</summary>
+    public double Noise { get; }
     public bool EarlyStopping { get; }
     public int Heldout { get; }
     public int EvalSteps { get; }

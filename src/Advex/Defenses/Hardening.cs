@@ -61,6 +61,7 @@ public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int
         return options.Method switch
         {
             "fgsm-rs" => FgsmRs.Loss(model, x, y, options.Eps, options.Alpha, rng),
+            "n-fgsm" => NFgsm.Loss(model, x, y, options.Eps, options.Alpha, options.Noise, rng),
             "pgd" => PgdAt.Loss(model, x, y, options.Eps, options.Alpha, options.Steps, rng),
             _ => Trades.Loss(model, x, y, options.Eps, options.Alpha, options.Steps, options.Beta, rng),
         };

@@ -65,6 +65,26 @@ public sealed class DefenseLossTests
     }
 
     [Fact]
+    public void NFgsm_steps_alpha_from_noise_of_k_eps_without_projecting_onto_the_ball()
+    {
+        using var scope = NewDisposeScope();
+        using var model = UntrainedLeNet(3);
+        var (x, y) = Batch(64);
+        using var a = new Generator(11);
+        using var b = new Generator(11);
+        var noisy = LpBall.RandomStart(x, 2 * 0.1, Advex.Attacks.Norm.Linf, 0, 1, a);
+        var adv = NFgsm.Perturb(model, x, y, 0.1, 0.1, noise: 2, b);
+        Assert.True(adv.min().item<float>() >= 0 && adv.max().item<float>() <= 1, "outside the box [0,1]");
+        // no ε-ball projection: the perturbation reaches beyond ε (up to k·ε + α = 0.3)
+        var dist = LpBall.LinfNorms(adv - x).max().item<float>();
+        Assert.True(dist > 0.2 && dist <= 0.3 + 1e-6, $"‖δ‖∞ = {dist}");
+        // exactly one signed step of α from the noisy point wherever the box did not clip
+        var inside = (noisy + 0.1).le(1).logical_and((noisy - 0.1).ge(0));
+        Assert.True((adv - noisy).abs().masked_select(inside).sub(0.1).abs().max().item<float>() < 1e-5);
+        Assert.True(NFgsm.Loss(model, x, y, 0.1, 0.1, 2, b).requires_grad);
+    }
+
+    [Fact]
     public void PgdAt_and_Trades_perturbations_stay_in_the_eps_ball_and_the_box()
     {
         using var scope = NewDisposeScope();
@@ -97,6 +117,10 @@ public sealed class DefenseLossTests
         var fgsm = new AdversarialTraining("fgsm-rs", 0.3);
         Assert.Equal(0.375, fgsm.Alpha, 12);
         Assert.Equal(1, fgsm.Steps);
+        var nfgsm = new AdversarialTraining("n-fgsm", 0.3);
+        Assert.Equal((0.3, 2.0, 1), (nfgsm.Alpha, nfgsm.Noise, nfgsm.Steps));
+        Assert.Throws<AdvexException>(() => new AdversarialTraining("n-fgsm", 0.3, steps: 2));
+        Assert.Throws<AdvexException>(() => new AdversarialTraining("n-fgsm", 0.3, noise: -1));
         Assert.Equal(0.025, new AdversarialTraining("pgd", 0.1).Alpha, 12);
         Assert.Equal(6, new AdversarialTraining("trades", 0.3).Beta);
         Assert.Throws<AdvexException>(() => new AdversarialTraining("free", 0.3));
