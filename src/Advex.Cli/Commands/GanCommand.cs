@@ -20,7 +20,7 @@ public static class GanCommand
         var dataDir = Opts.DataDir();
         var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => new GanOptions().Epochs };
         var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => new GanOptions().BatchSize };
-        var arch = new Option<string>("--arch") { Description = "dcgan or fc (seed 001's fully connected GAN)", DefaultValueFactory = _ => new GanOptions().Architecture };
+        var arch = new Option<string>("--arch") { Description = "dcgan, fc (seed 001's fully connected GAN) or dcgan-small (the demo's)", DefaultValueFactory = _ => new GanOptions().Architecture };
         var seed = Opts.Seed();
         var limit = Opts.Limit();
         var outDir = new Option<string>("--out") { Description = "output folder", DefaultValueFactory = _ => "runs/gan" };

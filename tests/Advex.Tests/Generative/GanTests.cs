@@ -59,11 +59,14 @@ public sealed class GanTests(TrainedLeNet lenet)
         Assert.Equal(10.0, MnistInceptionScore.FromLogProbabilities(logp), 6);
     }
 
-    [Fact]
-    public void Dcgan_generates_images_in_the_pixel_range()
+    public static IEnumerable<object[]> Architectures => GanArchitectures.Names.Select(name => new object[] { name });
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Every_architecture_generates_images_in_the_pixel_range(string arch)
     {
         using var scope = NewDisposeScope();
-        var (g, d) = GanArchitectures.Create("dcgan", 100, [1, 28, 28]);
+        var (g, d) = GanArchitectures.Create(arch, 100, [1, 28, 28]);
         using var _ = g;
         using var __ = d;
         var images = GanTrainer.Generate(g, 5, 100, 0, 0);
