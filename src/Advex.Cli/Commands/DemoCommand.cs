@@ -94,9 +94,9 @@ public static class DemoCommand
                 [new Fgsm(eps), new Pgd(eps, Norm.Linf, 40, 0.01)], Eval([eps]), hardenedDir, null,
                 Path.Combine(dir, "hardened-eval")));
 
-        Step(8, $"GAN: a DCGAN for {plan.GanEpochs} epoch(s) on {plan.GanTrainLimit} images, scored by the LeNet (MNIST-IS)");
+        Step(8, $"GAN: a small DCGAN for {plan.GanEpochs} epoch(s) on {plan.GanTrainLimit} images, scored by the LeNet (MNIST-IS)");
         GanCommand.Run(ui, "mnist", null, plan.GanTrainLimit,
-            new GanOptions { Architecture = "dcgan", Epochs = plan.GanEpochs, Seed = seed, ScoreSamples = 2_000 },
+            new GanOptions { Architecture = "dcgan-small", Epochs = plan.GanEpochs, Seed = seed, ScoreSamples = 2_000 },
             Path.Combine(dir, "gan"), false, modelDir, null);
 
         Step(9, "HTML report");

@@ -10,8 +10,8 @@ namespace Advex.Cli.Commands;
 /// AdvGAN: a generator trained against the LeNet for 2 epochs on the first 20k training images (--quick: 1 epoch on
 /// 5k, which only starts to learn), then evaluated at ε = 0.3 beside PGD on the same test images.
 /// Adversarial training: PGD-AT LeNet (ε 0.3, 5 steps) for 2 epochs on 20k images, then FGSM
-/// and PGD-40 against it (--quick: 2 epochs on 10k). GAN: a DCGAN for 1 epoch on 30k images (--quick: 10k), scored by
-/// the demo's LeNet.
+/// and PGD-40 against it (--quick: 2 epochs on 10k). GAN: the small DCGAN (<c>dcgan-small</c>, quicker to start
+/// than the default <c>dcgan</c>) for 1 epoch on 30k images (--quick: 10k), scored by the demo's LeNet.
 /// </summary>
 public sealed record DemoPlan(int Epochs, int? TrainLimit, int FgsmCount, int StrongCount, int MinimisationCount,
     int CwSteps, int CwBinarySearchSteps, double CwC, int OptimizerSamples, int OptimizerSteps, int AdvGanEpochs,

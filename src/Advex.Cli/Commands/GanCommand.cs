@@ -19,14 +19,14 @@ public static class GanCommand
         var data = Opts.Data();
         var dataDir = Opts.DataDir();
         var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => new GanOptions().Epochs };
-        var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 64 };
-        var arch = new Option<string>("--arch") { Description = "fc (seed 001) or dcgan", DefaultValueFactory = _ => "fc" };
+        var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => new GanOptions().BatchSize };
+        var arch = new Option<string>("--arch") { Description = "dcgan, fc (seed 001's fully connected GAN) or dcgan-small (the demo's)", DefaultValueFactory = _ => new GanOptions().Architecture };
         var seed = Opts.Seed();
         var limit = Opts.Limit();
         var outDir = new Option<string>("--out") { Description = "output folder", DefaultValueFactory = _ => "runs/gan" };
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint in --out" };
         var scorer = new Option<string?>("--scorer") { Description = "classifier for the Inception Score (default: a quick LeNet trained once and cached in --out/scorer)" };
-        var scoreSamples = new Option<int>("--score-samples") { Description = "generated samples scored per epoch (0: no score)", DefaultValueFactory = _ => 10_000 };
+        var scoreSamples = new Option<int>("--score-samples") { Description = "generated samples scored per epoch (0: no score)", DefaultValueFactory = _ => new GanOptions().ScoreSamples };
         var json = Opts.Json();
         var quiet = Opts.Quiet();
         var train = new Command("train", "Train a GAN (BCE, Adam 2e-4, betas 0.5/0.999) and score its samples each epoch.")

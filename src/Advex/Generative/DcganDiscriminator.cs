@@ -5,21 +5,23 @@ using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 /// <summary>
-/// A small DCGAN discriminator for 28×28 images: conv to 32×14×14 (LeakyReLU 0.2) → conv to 64×7×7 (BN, LeakyReLU)
-/// → linear → the logit [N] of "real".
+/// A DCGAN discriminator for 28×28 images with InfoGAN's fully connected head, narrowed for CPU and initialised as
+/// in DCGAN (<see cref="DcganInit"/>): conv to 32×14×14 (LeakyReLU 0.2) → conv to 64×7×7 (BN, LeakyReLU) → linear
+/// 256 (BN, LeakyReLU) → linear → the logit [N] of "real".
 /// </summary>
 public sealed class DcganDiscriminator : Module<Tensor, Tensor>
 {
     private readonly Sequential features;
-    private readonly Linear head;
+    private readonly Sequential head;
 
     public DcganDiscriminator(long channels) : base(nameof(DcganDiscriminator))
     {
         features = Sequential(
             Conv2d(channels, 32, 4, stride: 2, padding: 1), LeakyReLU(0.2),
             Conv2d(32, 64, 4, stride: 2, padding: 1, bias: false), BatchNorm2d(64), LeakyReLU(0.2));
-        head = Linear(64 * 7 * 7, 1);
+        head = Sequential(Linear(64 * 7 * 7, 256, hasBias: false), BatchNorm1d(256), LeakyReLU(0.2), Linear(256, 1));
         RegisterComponents();
+        DcganInit.Apply(this);
     }
 
     public override Tensor forward(Tensor x)

@@ -3,13 +3,15 @@ namespace Advex.Generative;
 using Advex.Attacks.Core;
 
 /// <summary>
-/// How to train a GAN. Defaults are seed 001's recipe: BCE, Adam lr 2e-4 with betas (0.5, 0.999) for both
-/// networks, batch 64, latent size 100, one D step per G step; the fully connected architecture.
+/// How to train a GAN. The training recipe is seed 001's: BCE, Adam lr 2e-4 with betas (0.5, 0.999) for both
+/// networks, batch 64, latent size 100, one D step per G step. The default architecture is the DCGAN
+/// (<see cref="DcganGenerator"/>), which reaches an MNIST-IS above 8 in the default 6 epochs; seed 001's fully
+/// connected GAN is <c>fc</c>.
 /// </summary>
 public sealed record GanOptions
 {
-    public string Architecture { get; init; } = "fc";
-    public int Epochs { get; init; } = 10;
+    public string Architecture { get; init; } = "dcgan";
+    public int Epochs { get; init; } = 6;
     public int BatchSize { get; init; } = 64;
     public int Latent { get; init; } = 100;
     public double Lr { get; init; } = 2e-4;

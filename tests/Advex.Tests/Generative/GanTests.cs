@@ -4,6 +4,7 @@ using Advex.Data;
 using Advex.Generative;
 using Advex.Tests.Support;
 using Advex.Training;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 [Collection("lenet")]
@@ -58,17 +59,48 @@ public sealed class GanTests(TrainedLeNet lenet)
         Assert.Equal(10.0, MnistInceptionScore.FromLogProbabilities(logp), 6);
     }
 
-    [Fact]
-    public void Dcgan_generates_images_in_the_pixel_range()
+    public static IEnumerable<object[]> Architectures => GanArchitectures.Names.Select(name => new object[] { name });
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Every_architecture_generates_images_in_the_pixel_range(string arch)
     {
         using var scope = NewDisposeScope();
-        var (g, d) = GanArchitectures.Create("dcgan", 100, [1, 28, 28]);
+        var (g, d) = GanArchitectures.Create(arch, 100, [1, 28, 28]);
         using var _ = g;
         using var __ = d;
         var images = GanTrainer.Generate(g, 5, 100, 0, 0);
         Assert.Equal(new long[] { 5, 1, 28, 28 }, images.shape);
         Assert.True(images.min().item<float>() >= 0 && images.max().item<float>() <= 1);
         Assert.Equal(new long[] { 5 }, d.call(images).shape);
+    }
+
+    [Fact]
+    public void Dcgan_starts_from_the_dcgan_initialisation()
+    {
+        manual_seed(0);
+        var (g, d) = GanArchitectures.Create("dcgan", 100, [1, 28, 28]);
+        using var _ = g;
+        using var __ = d;
+        var checkedLayers = 0;
+        foreach (var m in g.modules().Concat(d.modules()))
+        {
+            var (weight, bias, mean) = m switch
+            {
+                Conv2d c => (c.weight, c.bias, 0.0),
+                ConvTranspose2d t => (t.weight, t.bias, 0.0),
+                Linear l => (l.weight, l.bias, 0.0),
+                BatchNorm1d b => (b.weight, b.bias, 1.0),
+                BatchNorm2d b => (b.weight, b.bias, 1.0),
+                _ => (null, null, 0.0),
+            };
+            if (weight is null) continue;
+            checkedLayers++;
+            Assert.InRange(weight.mean().item<float>(), mean - 0.01, mean + 0.01);
+            Assert.InRange(weight.std().item<float>(), 0.01, 0.03);
+            if (bias is not null) Assert.Equal(0, bias.abs().max().item<float>());
+        }
+        Assert.Equal(15, checkedLayers); // 9 in G, 6 in D
     }
 
     private static float[] Weights(nn.Module module) =>
