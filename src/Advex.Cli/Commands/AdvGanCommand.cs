@@ -2,6 +2,7 @@ namespace Advex.Cli.Commands;
 
 using System.CommandLine;
 using System.Diagnostics;
+using Advex.Data;
 using Advex.Generative;
 using Advex.Models;
 using Advex.Reporting;
@@ -73,7 +74,7 @@ public static class AdvGanCommand
                 (options.HingeBound is { } c ? $" (hinge c {c})" : "") + $", margin on {options.Margin.Name()}, seed {options.Seed}");
         var result = ui.WithProgress("advgan", report =>
         {
-            var batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
+            var batches = Batching.Count(train.Count, options.BatchSize);
             return new AdvGanTrainer
             {
                 Validation = validation,

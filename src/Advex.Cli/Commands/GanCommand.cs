@@ -63,7 +63,7 @@ public static class GanCommand
                 $"batch {options.BatchSize}, Adam lr {options.Lr} betas ({options.Beta1}, {options.Beta2}), seed {options.Seed}");
         var result = ui.WithProgress($"gan {options.Architecture}", report =>
         {
-            var batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
+            var batches = Batching.Count(train.Count, options.BatchSize);
             return new GanTrainer
             {
                 Scorer = scorer,

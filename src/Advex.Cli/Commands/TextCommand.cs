@@ -2,6 +2,7 @@ namespace Advex.Cli.Commands;
 
 using System.CommandLine;
 using System.Globalization;
+using Advex.Data;
 using Advex.Reporting;
 using Advex.Text;
 using Advex.Training;
@@ -106,7 +107,7 @@ public static class TextCommand
             var o = options with { Seed = s };
             var result = ui.WithProgress($"text train seed {s}", report =>
             {
-                var batches = (corpus.Train.Count + o.BatchSize - 1) / o.BatchSize;
+                var batches = Batching.Count(corpus.Train.Count, o.BatchSize);
                 var trainer = new TextTrainer
                 {
                     OnBatch = (epoch, b, n) => report((epoch - 1) * batches + b, o.Epochs * batches),

@@ -114,7 +114,7 @@ public static class TrainCommand
                     $" early stopping {(adversarial.EarlyStopping ? "on" : "off")}"));
         var result = ui.WithProgress($"train {options.Architecture}", report =>
         {
-            var batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
+            var batches = Batching.Count(train.Count, options.BatchSize);
             var t = (hardening?.Apply(trainer ?? new Trainer()) ?? trainer ?? new Trainer()) with
             {
                 OnBatch = (epoch, b, n) => report((epoch - 1) * batches + b, options.Epochs * batches),

@@ -24,6 +24,14 @@ public static class Batching
             yield return perm.AsSpan(start, Math.Min(batchSize, n - start)).ToArray();
     }
 
+    /// <summary>The shuffled batches of epoch <paramref name="epoch"/> of a training run seeded with
+    /// <paramref name="seed"/>: every trainer draws its batch order here, so a resumed run sees the same batches.</summary>
+    public static IEnumerable<long[]> Epoch(int n, int batchSize, int seed, int epoch) =>
+        Shuffled(n, batchSize, unchecked(seed * 7919 + epoch));
+
+    /// <summary>The number of batches of size <paramref name="batchSize"/> covering n items (the last may be short).</summary>
+    public static int Count(int n, int batchSize) => (n + batchSize - 1) / batchSize;
+
     public static long[] Permutation(int n, int seed)
     {
         var rng = new Random(seed);

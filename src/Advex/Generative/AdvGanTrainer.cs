@@ -100,9 +100,9 @@ public sealed record AdvGanTrainer
         d.train();
         double dLoss = 0, gan = 0, adv = 0, pert = 0, l2 = 0;
         long fooled = 0;
-        var batches = (train.Count + o.BatchSize - 1) / o.BatchSize;
+        var batches = Batching.Count(train.Count, o.BatchSize);
         var b = 0;
-        foreach (var idx in Batching.Shuffled(train.Count, o.BatchSize, unchecked(o.Seed * 7919 + epoch)))
+        foreach (var idx in Batching.Epoch(train.Count, o.BatchSize, o.Seed, epoch))
         {
             using var scope = NewDisposeScope();
             var (x, y) = train.Batch(idx);

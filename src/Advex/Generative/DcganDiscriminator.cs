@@ -16,13 +16,17 @@ public sealed class DcganDiscriminator : Module<Tensor, Tensor>
 
     public DcganDiscriminator(long channels) : base(nameof(DcganDiscriminator))
     {
-        features = Sequential(
-            Conv2d(channels, 32, 4, stride: 2, padding: 1), LeakyReLU(0.2),
-            Conv2d(32, 64, 4, stride: 2, padding: 1, bias: false), BatchNorm2d(64), LeakyReLU(0.2));
+        features = Features(channels);
         head = Sequential(Linear(64 * 7 * 7, 256, hasBias: false), BatchNorm1d(256), LeakyReLU(0.2), Linear(256, 1));
         RegisterComponents();
         DcganInit.Apply(this);
     }
+
+    /// <summary>The convolutional stack both DCGAN discriminators share: C×28×28 → 32×14×14 (LeakyReLU 0.2) →
+    /// 64×7×7 (BN, LeakyReLU 0.2).</summary>
+    internal static Sequential Features(long channels) => Sequential(
+        Conv2d(channels, 32, 4, stride: 2, padding: 1), LeakyReLU(0.2),
+        Conv2d(32, 64, 4, stride: 2, padding: 1, bias: false), BatchNorm2d(64), LeakyReLU(0.2));
 
     public override Tensor forward(Tensor x)
     {

@@ -111,9 +111,9 @@ public sealed record GanTrainer
         manual_seed(EpochSeed(o.Seed, epoch)); // dropout masks
         using var rng = new Generator((ulong)EpochSeed(o.Seed, epoch) + 1);
         double dLoss = 0, gLoss = 0, dReal = 0, dFake = 0;
-        var batches = (train.Count + o.BatchSize - 1) / o.BatchSize;
+        var batches = Batching.Count(train.Count, o.BatchSize);
         var b = 0;
-        foreach (var idx in Batching.Shuffled(train.Count, o.BatchSize, unchecked(o.Seed * 7919 + epoch)))
+        foreach (var idx in Batching.Epoch(train.Count, o.BatchSize, o.Seed, epoch))
         {
             using var scope = NewDisposeScope();
             var (x, _) = train.Batch(idx);

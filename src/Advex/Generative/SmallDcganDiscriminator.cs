@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 /// <summary>
-/// The <c>dcgan-small</c> discriminator for 28×28 images: conv to 32×14×14 (LeakyReLU 0.2) → conv to 64×7×7 (BN, LeakyReLU)
-/// → linear → the logit [N] of "real".
+/// The <c>dcgan-small</c> discriminator for 28×28 images: <see cref="DcganDiscriminator"/>'s convolutional stack
+/// (C×28×28 → 64×7×7) → linear → the logit [N] of "real".
 /// </summary>
 public sealed class SmallDcganDiscriminator : Module<Tensor, Tensor>
 {
@@ -15,9 +15,7 @@ public sealed class SmallDcganDiscriminator : Module<Tensor, Tensor>
 
     public SmallDcganDiscriminator(long channels) : base(nameof(SmallDcganDiscriminator))
     {
-        features = Sequential(
-            Conv2d(channels, 32, 4, stride: 2, padding: 1), LeakyReLU(0.2),
-            Conv2d(32, 64, 4, stride: 2, padding: 1, bias: false), BatchNorm2d(64), LeakyReLU(0.2));
+        features = DcganDiscriminator.Features(channels);
         head = Linear(64 * 7 * 7, 1);
         RegisterComponents();
     }

@@ -121,9 +121,9 @@ public sealed record Trainer
         model.Module.train();
         double lossSum = 0;
         long correct = 0;
-        var batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var batches = Batching.Count(train.Count, options.BatchSize);
         var b = 0;
-        foreach (var idx in Batching.Shuffled(train.Count, options.BatchSize, unchecked(options.Seed * 7919 + epoch)))
+        foreach (var idx in Batching.Epoch(train.Count, options.BatchSize, options.Seed, epoch))
         {
             using var scope = NewDisposeScope();
             var (x, y) = train.Batch(idx);
