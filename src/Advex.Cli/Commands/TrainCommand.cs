@@ -43,6 +43,11 @@ public static class TrainCommand
         var advSteps = new Option<int?>("--adv-steps", "--steps") { Description = "attack steps K of pgd and trades (10)" };
         var beta = new Option<double>("--beta") { Description = "TRADES β", DefaultValueFactory = _ => 6 };
         var noise = new Option<double>("--noise") { Description = "N-FGSM noise magnitude k (η ~ U(−k·ε, k·ε))", DefaultValueFactory = _ => 2 };
+        var gradAlign = new Option<double>("--grad-align")
+        {
+            Description = "GradAlign weight λ for fgsm-rs and n-fgsm (Andriushchenko & Flammarion 2020; 0 = off)",
+            DefaultValueFactory = _ => 0,
+        };
         var earlyStopping = new Option<bool>("--early-stopping")
         {
             Description = "keep the epoch with the best held-out PGD accuracy; stop when it collapses (true|false)",
@@ -60,7 +65,7 @@ public static class TrainCommand
         {
             data, dataDir, model, epochs, batch, optimizer, lr, momentum, nesterov, weightDecay, plateau, seed, limit,
             outDir, resume, mean, std, json, quiet, schedule, adv, eps, alpha, advSteps, beta, earlyStopping, heldout,
-            heldoutSteps, noise,
+            heldoutSteps, noise, gradAlign,
         };
         cmd.SetAction(p =>
         {
@@ -84,7 +89,8 @@ public static class TrainCommand
                 hardening = new AdversarialTraining(method,
                     p.GetValue(eps) ?? throw new AdvexException("--adv needs --eps"), p.GetValue(alpha),
                     p.GetValue(advSteps), p.GetValue(beta), p.GetValue(earlyStopping), p.GetValue(heldout),
-                    p.GetValue(heldoutSteps), noise: p.GetValue(noise));
+                    p.GetValue(heldoutSteps), noise: p.GetValue(noise),
+                    gradAlign: p.GetValue(gradAlign));
             else if (p.GetValue(eps) is not null)
                 throw new AdvexException("--eps needs --adv fgsm-rs|n-fgsm|pgd|trades");
             var result = Run(ui, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(limit), options, p.GetValue(outDir)!,
@@ -111,6 +117,7 @@ public static class TrainCommand
                 $"seed {options.Seed}" + (adversarial is null ? "" :
                     $"; adversarial {adversarial.Method} ε {adversarial.Eps} α {adversarial.Alpha:g4} steps {adversarial.Steps}" +
                     (adversarial.Method == "n-fgsm" ? $" noise {adversarial.Noise:g3}·ε" : "") +
+                    (adversarial.GradAlign > 0 ? $" grad-align λ {adversarial.GradAlign:g3}" : "") +
                     $" early stopping {(adversarial.EarlyStopping ? "on" : "off")}"));
         var result = ui.WithProgress($"train {options.Architecture}", report =>
         {

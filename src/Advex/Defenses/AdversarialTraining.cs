@@ -15,6 +15,8 @@ using Advex.Attacks.Core;
 /// <item><c>trades</c>: Zhang et al. (2019): CE(f(x), y) + β·KL(f(x) ‖ f(x')), x' from K steps of size α
 /// (default ε/4) ascending the KL from x + 0.001·N(0, 1); β defaults to 6.</item>
 /// </list>
+/// <see cref="GradAlign"/> λ &gt; 0 adds λ·(1 − cos(∇ₓℓ(x), ∇ₓℓ(x + η))) to the single-step methods' loss
+/// (Andriushchenko and Flammarion 2020; see <see cref="Defenses.GradAlign"/>).
 /// Every epoch, clean and PGD accuracy (<see cref="EvalSteps"/> steps, α = ε/4, random start) are measured on a
 /// held-out slice of <see cref="Heldout"/> training images, which are excluded from training. With
 /// <see cref="EarlyStopping"/>, the final model is the epoch with the best held-out PGD accuracy, and training stops
@@ -25,7 +27,8 @@ public sealed record AdversarialTraining
     public static IReadOnlyList<string> Methods { get; } = ["fgsm-rs", "n-fgsm", "pgd", "trades"];
 
     public AdversarialTraining(string method, double eps, double? alpha = null, int? steps = null, double beta = 6,
-        bool earlyStopping = true, int heldout = 1000, int evalSteps = 10, double collapseDrop = 0.2, double noise = 2)
+        bool earlyStopping = true, int heldout = 1000, int evalSteps = 10, double collapseDrop = 0.2, double noise = 2,
+        double gradAlign = 0)
     {
         if (!Methods.Contains(method))
             throw new AdvexException($"unknown adversarial training '{method}' (expected one of: {string.Join(", ", Methods)})");
@@ -39,6 +42,8 @@ public sealed record AdversarialTraining
             : method switch { "fgsm-rs" => 1.25 * eps, "n-fgsm" => eps, "pgd" => 2.5 * eps / Steps, _ => eps / 4 };
         Beta = Check.NonNegative(beta, "beta");
         Noise = Check.NonNegative(noise, "noise");
+        GradAlign = Check.NonNegative(gradAlign, "grad-align");
+        if (GradAlign > 0 && !singleStep) throw new AdvexException("--grad-align applies to fgsm-rs and n-fgsm only");
         EarlyStopping = earlyStopping;
         Heldout = Check.AtLeast(heldout, earlyStopping ? 1 : 0, "heldout");
         EvalSteps = Check.AtLeast(evalSteps, 1, "heldout-steps");
@@ -52,6 +57,8 @@ public sealed record AdversarialTraining
     public double Beta { get; }
     /// <summary>N-FGSM's noise magnitude k, as a multiple of ε.</summary>
     public double Noise { get; }
+    /// <summary>GradAlign's weight λ (0 = off).</summary>
+    public double GradAlign { get; }
     public bool EarlyStopping { get; }
     public int Heldout { get; }
     public int EvalSteps { get; }

@@ -58,13 +58,14 @@ public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int
             rng = new Generator((ulong)(uint)unchecked(seed * 1_000_003 + epoch));
             rngEpoch = epoch;
         }
-        return options.Method switch
+        var loss = options.Method switch
         {
             "fgsm-rs" => FgsmRs.Loss(model, x, y, options.Eps, options.Alpha, rng),
             "n-fgsm" => NFgsm.Loss(model, x, y, options.Eps, options.Alpha, options.Noise, rng),
             "pgd" => PgdAt.Loss(model, x, y, options.Eps, options.Alpha, options.Steps, rng),
             _ => Trades.Loss(model, x, y, options.Eps, options.Alpha, options.Steps, options.Beta, rng),
         };
+        return options.GradAlign > 0 ? loss + options.GradAlign * GradAlign.Penalty(model, x, y, options.Eps, rng) : loss;
     }
 
     /// <summary>Held-out clean and PGD accuracy (PGD-<see cref="AdversarialTraining.EvalSteps"/>, α = ε/4, random

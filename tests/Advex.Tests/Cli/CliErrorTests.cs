@@ -115,4 +115,15 @@ public sealed class CliErrorTests
         Assert.Contains("unknown model 'resnet'", r.Err);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
     }
+
+    [Fact]
+    public void Grad_align_with_a_multi_step_method_is_reported()
+    {
+        var dir = Paths.TempDir();
+        var r = CliRunner.Run("train", "--adv", "pgd", "--eps", "0.3", "--grad-align", "0.5", "--out", dir, "--quiet");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--grad-align applies to fgsm-rs and n-fgsm only", r.Err);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
+    }
 }

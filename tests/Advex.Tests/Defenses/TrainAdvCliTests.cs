@@ -59,6 +59,22 @@ public sealed class TrainAdvCliTests
     }
 
     [Fact]
+    public void Train_with_grad_align_records_lambda_and_adds_the_penalty_to_the_training_loss()
+    {
+        var dir = Paths.TempDir();
+        static double TrainLoss(string d) => JsonDocument.Parse(File.ReadAllText(Path.Combine(d, "training.json")))
+            .RootElement.GetProperty("epochs")[0].GetProperty("train_loss").GetDouble();
+        var plain = Path.Combine(dir, "plain");
+        var aligned = Path.Combine(dir, "aligned");
+        Assert.Equal(0, CliRunner.Run(Args(plain, 1)).ExitCode);
+        var r = CliRunner.Run(Args(aligned, 1, "--grad-align", "1"));
+        Assert.True(r.ExitCode == 0, r.Err);
+        var adv = JsonDocument.Parse(File.ReadAllText(Path.Combine(aligned, "training.json"))).RootElement.GetProperty("adversarial");
+        Assert.Equal(1.0, adv.GetProperty("grad_align").GetDouble());
+        Assert.True(TrainLoss(aligned) > TrainLoss(plain), $"{TrainLoss(aligned)} vs {TrainLoss(plain)}");
+    }
+
+    [Fact]
     public void Adversarial_options_are_checked()
     {
         var dir = Paths.TempDir();
