@@ -19,18 +19,18 @@ public static class GradAlign
     public static Tensor Penalty(Classifier model, Tensor x, Tensor y, double eps, Generator? rng = null)
     {
         using var scope = NewDisposeScope();
-        var clean = InputGradient(model, x, y, createGraph: false).detach();
+        var clean = Gradients.CrossEntropy(model, x, new Untargeted(y));
         using var noisy = LpBall.RandomStart(x, eps, Norm.Linf, model.Lower, model.Upper, rng);
-        var atNoise = InputGradient(model, noisy, y, createGraph: true);
+        var atNoise = GradientWithGraph(model, noisy, y);
         var cos = cosine_similarity(clean.flatten(1), atNoise.flatten(1), dim: 1, eps: 1e-12);
         return (1 - cos.mean()).MoveToOuterDisposeScope();
     }
 
-    private static Tensor InputGradient(Classifier model, Tensor x, Tensor y, bool createGraph)
+    private static Tensor GradientWithGraph(Classifier model, Tensor x, Tensor y)
     {
         using var _ = enable_grad();
         var xr = x.detach().requires_grad_(true);
         var loss = cross_entropy(model.Logits(xr), y);
-        return autograd.grad([loss], [xr], retain_graph: createGraph, create_graph: createGraph)[0];
+        return autograd.grad([loss], [xr], retain_graph: true, create_graph: true)[0];
     }
 }
