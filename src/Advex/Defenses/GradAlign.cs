@@ -21,16 +21,8 @@ public static class GradAlign
         using var scope = NewDisposeScope();
         var clean = Gradients.CrossEntropy(model, x, new Untargeted(y));
         using var noisy = LpBall.RandomStart(x, eps, Norm.Linf, model.Lower, model.Upper, rng);
-        var atNoise = GradientWithGraph(model, noisy, y);
+        var atNoise = Gradients.CrossEntropyWithGraph(model, noisy, new Untargeted(y));
         var cos = cosine_similarity(clean.flatten(1), atNoise.flatten(1), dim: 1, eps: 1e-12);
         return (1 - cos.mean()).MoveToOuterDisposeScope();
-    }
-
-    private static Tensor GradientWithGraph(Classifier model, Tensor x, Tensor y)
-    {
-        using var _ = enable_grad();
-        var xr = x.detach().requires_grad_(true);
-        var loss = cross_entropy(model.Logits(xr), y);
-        return autograd.grad([loss], [xr], retain_graph: true, create_graph: true)[0];
     }
 }

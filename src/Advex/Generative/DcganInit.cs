@@ -19,24 +19,19 @@ public static class DcganInit
         {
             switch (m)
             {
-                case Conv2d c: Weights(c.weight, c.bias); break;
-                case ConvTranspose2d t: Weights(t.weight, t.bias); break;
-                case Linear l: Weights(l.weight, l.bias); break;
-                case BatchNorm1d b: Scales(b.weight, b.bias); break;
-                case BatchNorm2d b: Scales(b.weight, b.bias); break;
+                case Conv2d c: Normal(c.weight, c.bias, mean: 0); break;
+                case ConvTranspose2d t: Normal(t.weight, t.bias, mean: 0); break;
+                case Linear l: Normal(l.weight, l.bias, mean: 0); break;
+                case BatchNorm1d b: Normal(b.weight, b.bias, mean: 1); break;
+                case BatchNorm2d b: Normal(b.weight, b.bias, mean: 1); break;
             }
         }
     }
 
-    private static void Weights(Tensor? weight, Tensor? bias)
+    /// <summary>weight ~ N(mean, 0.02), bias = 0.</summary>
+    private static void Normal(Tensor? weight, Tensor? bias, double mean)
     {
-        if (weight is not null) init.normal_(weight, 0, 0.02);
-        if (bias is not null) init.zeros_(bias);
-    }
-
-    private static void Scales(Tensor? weight, Tensor? bias)
-    {
-        if (weight is not null) init.normal_(weight, 1, 0.02);
+        if (weight is not null) init.normal_(weight, mean, 0.02);
         if (bias is not null) init.zeros_(bias);
     }
 }

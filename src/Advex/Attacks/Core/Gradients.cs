@@ -25,4 +25,14 @@ public static class Gradients
         logits.Dispose();
         return g;
     }
+
+    /// <summary>∇ₓ of the goal's cross-entropy that keeps its graph (create_graph), so a loss built from it trains the
+    /// model's parameters by double backpropagation (GradAlign).</summary>
+    public static Tensor CrossEntropyWithGraph(Classifier model, Tensor x, AttackGoal goal)
+    {
+        using var _ = enable_grad();
+        var xr = x.detach().requires_grad_(true);
+        var l = Losses.CrossEntropy(model.Logits(xr), goal);
+        return autograd.grad([l], [xr], retain_graph: true, create_graph: true)[0];
+    }
 }
