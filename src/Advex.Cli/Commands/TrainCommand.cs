@@ -37,15 +37,15 @@ public static class TrainCommand
         {
             Description = "constant or one-cycle (Wong et al.: 0 → lr at 2/5 of training → 0)", DefaultValueFactory = _ => "constant",
         };
-        var adv = new Option<string?>("--adv") { Description = "adversarial training: fgsm-rs, n-fgsm, pgd or trades" };
+        var adv = new Option<string?>("--adv") { Description = "adversarial training: fgsm-rs, fgsm-ep, n-fgsm, pgd or trades" };
         var eps = new Option<double?>("--eps") { Description = "L∞ budget of adversarial training (pixels in [0,1])" };
-        var alpha = new Option<double?>("--alpha") { Description = "attack step size (fgsm-rs 1.25·ε, n-fgsm ε, pgd 2.5·ε/K, trades ε/4)" };
+        var alpha = new Option<double?>("--alpha") { Description = "attack step size (fgsm-rs and fgsm-ep 1.25·ε, n-fgsm ε, pgd 2.5·ε/K, trades ε/4)" };
         var advSteps = new Option<int?>("--adv-steps", "--steps") { Description = "attack steps K of pgd and trades (10)" };
         var beta = new Option<double>("--beta") { Description = "TRADES β", DefaultValueFactory = _ => 6 };
         var noise = new Option<double>("--noise") { Description = "N-FGSM noise magnitude k (η ~ U(−k·ε, k·ε))", DefaultValueFactory = _ => 2 };
         var gradAlign = new Option<double>("--grad-align")
         {
-            Description = "GradAlign weight λ for fgsm-rs and n-fgsm (Andriushchenko & Flammarion 2020; 0 = off)",
+            Description = "GradAlign weight λ for fgsm-rs, fgsm-ep and n-fgsm (Andriushchenko & Flammarion 2020; 0 = off)",
             DefaultValueFactory = _ => 0,
         };
         var earlyStopping = new Option<bool>("--early-stopping")
@@ -92,7 +92,7 @@ public static class TrainCommand
                     p.GetValue(heldoutSteps), noise: p.GetValue(noise),
                     gradAlign: p.GetValue(gradAlign));
             else if (p.GetValue(eps) is not null)
-                throw new AdvexException("--eps needs --adv fgsm-rs|n-fgsm|pgd|trades");
+                throw new AdvexException("--eps needs --adv fgsm-rs|fgsm-ep|n-fgsm|pgd|trades");
             var result = Run(ui, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(limit), options, p.GetValue(outDir)!,
                 p.GetValue(resume), p.GetValue(json), adversarial: hardening);
             result.Model.Dispose();

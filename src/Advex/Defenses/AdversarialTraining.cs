@@ -7,6 +7,8 @@ using Advex.Attacks.Core;
 /// <list type="bullet">
 /// <item><c>fgsm-rs</c>: Wong, Rice, Kolter (2020) "Fast is better than free": uniform random start in the ε-ball, one
 /// FGSM step of size α (default 1.25·ε), CE on the result.</item>
+/// <item><c>fgsm-ep</c>: Jia et al. (2022) FGSM-EP: FGSM-RS whose start is the perturbation the same sample ended
+/// with in the previous epoch (random the first time); one gradient per batch like FGSM-RS, α defaults to 1.25·ε.</item>
 /// <item><c>n-fgsm</c>: de Jorge et al. (2022): noise η ~ U(−k·ε, k·ε) (k = <see cref="Noise"/>, default 2), one
 /// FGSM step of size α (default ε) from x + η, no projection back onto the ε-ball; avoids catastrophic overfitting
 /// where FGSM-RS falls into it.</item>
@@ -24,7 +26,7 @@ using Advex.Attacks.Core;
 /// </summary>
 public sealed record AdversarialTraining
 {
-    public static IReadOnlyList<string> Methods { get; } = ["fgsm-rs", "n-fgsm", "pgd", "trades"];
+    public static IReadOnlyList<string> Methods { get; } = ["fgsm-rs", "fgsm-ep", "n-fgsm", "pgd", "trades"];
 
     public AdversarialTraining(string method, double eps, double? alpha = null, int? steps = null, double beta = 6,
         bool earlyStopping = true, int heldout = 1000, int evalSteps = 10, double collapseDrop = 0.2, double noise = 2,
@@ -34,16 +36,16 @@ public sealed record AdversarialTraining
             throw new AdvexException($"unknown adversarial training '{method}' (expected one of: {string.Join(", ", Methods)})");
         Method = method;
         Eps = Check.Positive(eps, "eps");
-        var singleStep = method is "fgsm-rs" or "n-fgsm";
+        var singleStep = method is "fgsm-rs" or "fgsm-ep" or "n-fgsm";
         Steps = Check.AtLeast(steps ?? (singleStep ? 1 : 10), 1, "adv-steps");
         if (singleStep && Steps != 1) throw new AdvexException($"{method} takes exactly one step (--adv-steps 1)");
         Alpha = alpha is { } a
             ? Check.Positive(a, "alpha")
-            : method switch { "fgsm-rs" => 1.25 * eps, "n-fgsm" => eps, "pgd" => 2.5 * eps / Steps, _ => eps / 4 };
+            : method switch { "fgsm-rs" or "fgsm-ep" => 1.25 * eps, "n-fgsm" => eps, "pgd" => 2.5 * eps / Steps, _ => eps / 4 };
         Beta = Check.NonNegative(beta, "beta");
         Noise = Check.NonNegative(noise, "noise");
         GradAlign = Check.NonNegative(gradAlign, "grad-align");
-        if (GradAlign > 0 && !singleStep) throw new AdvexException("--grad-align applies to fgsm-rs and n-fgsm only");
+        if (GradAlign > 0 && !singleStep) throw new AdvexException("--grad-align applies to fgsm-rs, fgsm-ep and n-fgsm only");
         EarlyStopping = earlyStopping;
         Heldout = Check.AtLeast(heldout, earlyStopping ? 1 : 0, "heldout");
         EvalSteps = Check.AtLeast(evalSteps, 1, "heldout-steps");

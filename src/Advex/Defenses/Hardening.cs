@@ -21,8 +21,10 @@ public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int
     public const string PgdKey = "heldout_pgd_accuracy";
     private const string StateFile = "early_stopping.json";
     private const string BestFile = "best.bin";
+    private const string MemoryFile = "perturbations.bin";
 
     private readonly EarlyStopping stopping = new(options.CollapseDrop);
+    private readonly PerturbationMemory memory = new();
     private WeightSnapshot? best;
     private Generator? rng;
     private int rngEpoch;
@@ -50,8 +52,9 @@ public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int
         BeforeFinal = RestoreBest,
     };
 
-    public Tensor Loss(Classifier model, Tensor x, Tensor y, int epoch)
+    public Tensor Loss(Classifier model, TrainingBatch batch)
     {
+        var (x, y, epoch) = (batch.X, batch.Y, batch.Epoch);
         if (rng is null || rngEpoch != epoch)
         {
             rng?.Dispose();
@@ -61,6 +64,7 @@ public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int
         var loss = options.Method switch
         {
             "fgsm-rs" => FgsmRs.Loss(model, x, y, options.Eps, options.Alpha, rng),
+            "fgsm-ep" => FgsmEp.Loss(model, x, y, batch.Indices, memory, options.Eps, options.Alpha, rng),
             "n-fgsm" => NFgsm.Loss(model, x, y, options.Eps, options.Alpha, options.Noise, rng),
             "pgd" => PgdAt.Loss(model, x, y, options.Eps, options.Alpha, options.Steps, rng),
             _ => Trades.Loss(model, x, y, options.Eps, options.Alpha, options.Steps, options.Beta, rng),
@@ -103,6 +107,7 @@ public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int
     {
         if (best != null) best.Save(Path.Combine(checkpointDir, BestFile));
         IO.AtomicFile.WriteAllText(Path.Combine(checkpointDir, StateFile), JsonSerializer.Serialize(stopping.State));
+        if (options.Method == "fgsm-ep") memory.Save(Path.Combine(checkpointDir, MemoryFile));
     }
 
     public void Load(string checkpointDir)
@@ -114,6 +119,13 @@ public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int
                          ?? throw new AdvexException($"{statePath} is empty"));
         var bestPath = Path.Combine(checkpointDir, BestFile);
         best = File.Exists(bestPath) ? WeightSnapshot.Load(bestPath) : null;
+        var memoryPath = Path.Combine(checkpointDir, MemoryFile);
+        if (options.Method == "fgsm-ep")
+        {
+            if (!File.Exists(memoryPath))
+                throw new AdvexException($"checkpoint in {checkpointDir} has no fgsm-ep perturbations; resume with the same --adv options");
+            memory.Load(memoryPath);
+        }
     }
 
     public void Dispose() => rng?.Dispose();

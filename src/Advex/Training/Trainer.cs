@@ -31,7 +31,7 @@ public sealed record Trainer
 
     /// <summary>The loss of one training batch (model in train mode); default cross-entropy. Adversarial training
     /// replaces it.</summary>
-    public Func<Classifier, Tensor, Tensor, int, Tensor>? BatchLoss { get; init; }
+    public Func<Classifier, TrainingBatch, Tensor>? BatchLoss { get; init; }
 
     /// <summary>Extra figures per epoch (e.g. PGD accuracy on a held-out slice), computed after the epoch.</summary>
     public Func<Classifier, int, Dictionary<string, double>>? EpochExtra { get; init; }
@@ -139,7 +139,7 @@ public sealed record Trainer
             }
             else
             {
-                loss = BatchLoss(model, x, y, epoch);
+                loss = BatchLoss(model, new TrainingBatch(x, y, idx, epoch));
                 model.Module.train();
                 using (no_grad()) correct += model.Predict(x).eq(y).sum().item<long>();
                 model.Module.train();

@@ -5,26 +5,30 @@ using Advex.Tests.Support;
 
 public sealed class TrainAdvCliTests
 {
-    private static string[] Args(string outDir, int epochs, params string[] extra) =>
+    private static string[] Args(string outDir, int epochs, params string[] extra) => Args("fgsm-rs", outDir, epochs, extra);
+
+    private static string[] Args(string method, string outDir, int epochs, params string[] extra) =>
     [
         "train", "--limit", "1500", "--heldout", "300", "--epochs", epochs.ToString(), "--seed", "4", "--batch-size", "50",
-        "--adv", "fgsm-rs", "--eps", "0.1", "--alpha", "0.125", "--lr", "2e-3",
+        "--adv", method, "--eps", "0.1", "--alpha", "0.125", "--lr", "2e-3",
         "--out", outDir, "--quiet", .. extra,
     ];
 
-    [Fact]
-    public void Train_adv_fgsm_rs_writes_curves_and_robust_figures_and_resume_continues_identically()
+    [Theory]
+    [InlineData("fgsm-rs")]
+    [InlineData("fgsm-ep")] // its per-sample perturbations are part of the checkpoint
+    public void Train_adv_writes_curves_and_robust_figures_and_resume_continues_identically(string method)
     {
         var dir = Paths.TempDir();
         var full = Path.Combine(dir, "full");
-        var r = CliRunner.Run(Args(full, 2));
+        var r = CliRunner.Run(Args(method, full, 2));
         Assert.True(r.ExitCode == 0, r.Err);
-        foreach (var f in new[] { "accuracy.png", "loss.png", "model.bin", "training.json", "checkpoint/early_stopping.json",
-                     "checkpoint/best.bin" })
-            Assert.True(File.Exists(Path.Combine(full, f)), f);
+        string[] files = ["accuracy.png", "loss.png", "model.bin", "training.json", "checkpoint/early_stopping.json",
+            "checkpoint/best.bin", .. method == "fgsm-ep" ? ["checkpoint/perturbations.bin"] : Array.Empty<string>()];
+        foreach (var f in files) Assert.True(File.Exists(Path.Combine(full, f)), f);
         var root = JsonDocument.Parse(File.ReadAllText(Path.Combine(full, "training.json"))).RootElement;
         var adv = root.GetProperty("adversarial");
-        Assert.Equal("fgsm-rs", adv.GetProperty("method").GetString());
+        Assert.Equal(method, adv.GetProperty("method").GetString());
         Assert.Equal(0.1, adv.GetProperty("eps").GetDouble());
         Assert.Equal(0.125, adv.GetProperty("alpha").GetDouble());
         Assert.True(adv.GetProperty("early_stopping").GetBoolean());
@@ -44,8 +48,8 @@ public sealed class TrainAdvCliTests
 
         // an interrupted run (1 epoch) resumed to 2 epochs ends where the uninterrupted one did
         var split = Path.Combine(dir, "split");
-        Assert.Equal(0, CliRunner.Run(Args(split, 1)).ExitCode);
-        var resumed = CliRunner.Run(Args(split, 2, "--resume"));
+        Assert.Equal(0, CliRunner.Run(Args(method, split, 1)).ExitCode);
+        var resumed = CliRunner.Run(Args(method, split, 2, "--resume"));
         Assert.True(resumed.ExitCode == 0, resumed.Err);
         Assert.Equal(File.ReadAllBytes(Path.Combine(full, "model.bin")), File.ReadAllBytes(Path.Combine(split, "model.bin")));
         static IEnumerable<string> Figures(string d) => JsonDocument.Parse(File.ReadAllText(Path.Combine(d, "training.json")))

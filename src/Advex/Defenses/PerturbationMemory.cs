@@ -1,0 +1,70 @@
+namespace Advex.Defenses;
+
+using System.Runtime.InteropServices;
+using Advex.IO;
+using static TorchSharp.torch;
+
+/// <summary>
+/// The last perturbation δ each training sample received, by its index in the training set, kept off the torch heap
+/// (so it needs no disposal) and saved with checkpoints, so that a resumed run starts from the same perturbations.
+/// Used by <see cref="FgsmEp"/> to start each epoch's attack where the previous epoch's ended.
+/// </summary>
+public sealed class PerturbationMemory
+{
+    private readonly Dictionary<long, float[]> deltas = [];
+
+    /// <summary>How many samples have a stored perturbation.</summary>
+    public int Count => deltas.Count;
+
+    /// <summary>The stored δ of each sample of the batch, or <paramref name="fallback"/>'s row where none is stored
+    /// yet (shape and dtype of <paramref name="fallback"/>).</summary>
+    public Tensor Recall(long[] indices, Tensor fallback)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var rows = fallback.detach().clone();
+        for (var i = 0; i < indices.Length; i++)
+        {
+            if (!deltas.TryGetValue(indices[i], out var d)) continue;
+            using var stored = tensor(d).reshape(rows[i].shape);
+            rows[i].copy_(stored);
+        }
+        return rows.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Stores row i of <paramref name="delta"/> as the perturbation of sample indices[i].</summary>
+    public void Store(long[] indices, Tensor delta)
+    {
+        if (delta.shape[0] != indices.Length) throw new ArgumentException("one perturbation per index expected");
+        using var flat = delta.detach().flatten(1).to(ScalarType.Float32).contiguous().cpu();
+        var all = flat.data<float>().ToArray();
+        var size = (int)flat.shape[1];
+        for (var i = 0; i < indices.Length; i++) deltas[indices[i]] = all.AsSpan(i * size, size).ToArray();
+    }
+
+    public void Save(string path) => AtomicFile.Write(path, tmp =>
+    {
+        using var w = new BinaryWriter(File.Create(tmp));
+        w.Write(deltas.Count);
+        foreach (var (index, d) in deltas.OrderBy(kv => kv.Key))
+        {
+            w.Write(index);
+            w.Write(d.Length);
+            w.Write(MemoryMarshal.AsBytes(d.AsSpan()));
+        }
+    });
+
+    public void Load(string path)
+    {
+        deltas.Clear();
+        using var r = new BinaryReader(File.OpenRead(path));
+        var count = r.ReadInt32();
+        for (var i = 0; i < count; i++)
+        {
+            var index = r.ReadInt64();
+            var d = new float[r.ReadInt32()];
+            r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(d.AsSpan()));
+            deltas[index] = d;
+        }
+    }
+}
