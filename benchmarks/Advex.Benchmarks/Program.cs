@@ -2,10 +2,12 @@
 // the same run, printed as JSON. Compare figures as ratios within one run (e.g. attack img/s per GEMM GFLOP/s).
 //   dotnet run --project benchmarks/Advex.Benchmarks -c Release -- [--model <dir>] [--images N] [--json out.json]
 //     [--attacks pgd,advgan] [--generator <advgan train folder>]   (advgan runs only when --generator is given)
+//     [--training N]   also times one epoch of adversarial training of smallcnn on N MNIST images per method
 using System.Diagnostics;
 using System.Text.Json;
 using Advex.Attacks;
 using Advex.Data;
+using Advex.Defenses;
 using Advex.Models;
 using Advex.Training;
 using static TorchSharp.torch;
@@ -46,6 +48,32 @@ foreach (var name in AttackRegistry.Names.Order())
     Console.Error.WriteLine($"{name,-11} {n / seconds,10:F1} img/s");
 }
 
+var training = new List<Dictionary<string, object>>();
+if (Arg("--training") is { } trainImages)
+{
+    using var all = DataSource.Load("mnist", "train");
+    using var slice = all.Take(int.Parse(trainImages));
+    using var few = test.Take(100);
+    double? fgsmRs = null;
+    foreach (var (method, steps) in new[] { ("fgsm-rs", 1), ("fgsm-ep", 1), ("pgd", 5) })
+    {
+        var adversarial = new AdversarialTraining(method, 0.3, alpha: method == "pgd" ? null : 0.2, steps: steps,
+            earlyStopping: false, heldout: 0);
+        using var hardening = new Hardening(adversarial, null, seed: 0);
+        var clock = Stopwatch.StartNew();
+        hardening.Apply(new Trainer()).Train(slice, few,
+            new TrainOptions { Architecture = "smallcnn", Epochs = 1, BatchSize = 100, Seed = 0 }).Model.Dispose();
+        var seconds = clock.Elapsed.TotalSeconds;
+        fgsmRs ??= seconds;
+        training.Add(new Dictionary<string, object>
+        {
+            ["method"] = method, ["steps"] = steps, ["images"] = slice.Count, ["seconds"] = Math.Round(seconds, 2),
+            ["time_vs_fgsm_rs"] = Math.Round(seconds / fgsmRs.Value, 2),
+        });
+        Console.Error.WriteLine($"train {method,-8} {seconds,8:F1} s ({seconds / fgsmRs.Value:F2}x fgsm-rs)");
+    }
+}
+
 var output = JsonSerializer.Serialize(new Dictionary<string, object>
 {
     ["machine"] = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
@@ -53,6 +81,7 @@ var output = JsonSerializer.Serialize(new Dictionary<string, object>
     ["batch_size"] = batch,
     ["gemm_fp32_gflops"] = Math.Round(gemm, 2),
     ["attacks"] = results,
+    ["adversarial_training"] = training,
 }, new JsonSerializerOptions { WriteIndented = true });
 Console.WriteLine(output);
 if (Arg("--json") is { } jsonPath) File.WriteAllText(jsonPath, output);

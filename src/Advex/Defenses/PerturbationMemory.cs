@@ -20,26 +20,28 @@ public sealed class PerturbationMemory
     /// yet (shape and dtype of <paramref name="fallback"/>).</summary>
     public Tensor Recall(long[] indices, Tensor fallback)
     {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var rows = fallback.detach().clone();
+        if (fallback.shape[0] != indices.Length) throw new ArgumentException("one fallback row per index expected");
+        var (rows, size) = Rows(fallback);
         for (var i = 0; i < indices.Length; i++)
-        {
-            if (!deltas.TryGetValue(indices[i], out var d)) continue;
-            using var stored = tensor(d).reshape(rows[i].shape);
-            rows[i].copy_(stored);
-        }
-        return rows.MoveToOuterDisposeScope();
+            if (deltas.TryGetValue(indices[i], out var d)) d.CopyTo(rows.AsSpan(i * size, size));
+        var recalled = tensor(rows, fallback.shape);
+        if (recalled.dtype == fallback.dtype && recalled.device_type == fallback.device_type) return recalled;
+        using (recalled) return recalled.to(fallback.dtype, fallback.device);
     }
 
     /// <summary>Stores row i of <paramref name="delta"/> as the perturbation of sample indices[i].</summary>
     public void Store(long[] indices, Tensor delta)
     {
         if (delta.shape[0] != indices.Length) throw new ArgumentException("one perturbation per index expected");
-        using var flat = delta.detach().flatten(1).to(ScalarType.Float32).contiguous().cpu();
-        var all = flat.data<float>().ToArray();
-        var size = (int)flat.shape[1];
-        for (var i = 0; i < indices.Length; i++) deltas[indices[i]] = all.AsSpan(i * size, size).ToArray();
+        var (rows, size) = Rows(delta);
+        for (var i = 0; i < indices.Length; i++) deltas[indices[i]] = rows.AsSpan(i * size, size).ToArray();
+    }
+
+    /// <summary>A batch as one float array, row after row, and the length of a row.</summary>
+    private static (float[] Rows, int Size) Rows(Tensor batch)
+    {
+        using var flat = batch.detach().flatten(1).to(ScalarType.Float32).contiguous().cpu();
+        return (flat.data<float>().ToArray(), (int)flat.shape[1]);
     }
 
     public void Save(string path) => AtomicFile.Write(path, tmp =>
