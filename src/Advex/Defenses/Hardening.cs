@@ -12,7 +12,8 @@ using static TorchSharp.torch;
 /// Wires <see cref="AdversarialTraining"/> into the <see cref="Trainer"/>'s hooks: the adversarial batch loss, the
 /// per-epoch held-out clean and PGD accuracy (<c>heldout_clean_accuracy</c>, <c>heldout_pgd_accuracy</c> in
 /// <see cref="EpochMetrics.Extra"/>), early stopping with the best epoch's weights as the final model, and the
-/// checkpoint state that makes <c>resume</c> continue exactly. Random starts come from a generator seeded per epoch
+/// checkpoint state that makes <c>resume</c> continue exactly (for <c>fgsm-ep</c> this includes every training image's
+/// last perturbation, <see cref="PerturbationMemory"/>). Random starts come from a generator seeded per epoch
 /// from the training seed, so a resumed run draws the same numbers as an uninterrupted one.
 /// </summary>
 public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int seed) : ICheckpointState, IDisposable

@@ -34,7 +34,12 @@ public sealed class PerturbationMemory
     {
         if (delta.shape[0] != indices.Length) throw new ArgumentException("one perturbation per index expected");
         var (rows, size) = Rows(delta);
-        for (var i = 0; i < indices.Length; i++) deltas[indices[i]] = rows.AsSpan(i * size, size).ToArray();
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var row = rows.AsSpan(i * size, size);
+            if (deltas.TryGetValue(indices[i], out var d) && d.Length == size) row.CopyTo(d);
+            else deltas[indices[i]] = row.ToArray();
+        }
     }
 
     /// <summary>A batch as one float array, row after row, and the length of a row.</summary>

@@ -123,7 +123,7 @@ public sealed class CliErrorTests
         var r = CliRunner.Run("train", "--adv", "pgd", "--eps", "0.3", "--grad-align", "0.5", "--out", dir, "--quiet");
         Assert.Equal(2, r.ExitCode);
         Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("--grad-align applies to fgsm-rs and n-fgsm only", r.Err);
+        Assert.Contains("--grad-align applies to fgsm-rs, fgsm-ep and n-fgsm only", r.Err);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
     }
 }
