@@ -25,6 +25,7 @@ public static class AttackRegistry
             s.Restarts ?? 1)),
         ["apgd-dlr"] = new(true, (eps, s) => new Apgd(eps, s.Norm ?? Norm.Linf, ApgdLoss.Dlr, s.Steps ?? 100,
             s.Restarts ?? 1)),
+        ["square"] = new(true, (eps, s) => new Square(eps, s.Steps ?? 5000)),
         ["autoattack"] = new(true, (eps, s) => new AutoAttack(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1)),
         // bounded when ε is finite; new OptimizerAttack(+∞, ...) is the unbounded (box-only) form
         ["optim"] = new(true, (eps, s) => new OptimizerAttack(eps, OptimizerKinds.Parse(s.Optimizer ?? "adam"),

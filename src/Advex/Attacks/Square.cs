@@ -1,0 +1,115 @@
+namespace Advex.Attacks;
+
+using Advex.Attacks.Core;
+using Advex.Models;
+using static TorchSharp.torch;
+
+/// <summary>
+/// Square Attack (Andriushchenko, Croce, Flammarion, Hein 2020), L∞, score-based black box: it reads the model's
+/// logits and never its gradients, so gradient masking does not stop it (AutoAttack runs it for that reason).
+/// It minimises the margin m = z_y − max_{k≠y} z_k (targeted: max_{k≠t} z_k − z_t); a sample is done once m &lt; 0.
+/// <list type="number">
+/// <item>Start: vertical stripes, δ = ±ε at random per (sample, channel, column); x = clip₀¹(x₀ + δ).</item>
+/// <item>Query i: a square of side s_i = round(√(p_i·h·w)) (at least 1, at most h − 1) at a random position shared by
+/// the batch; inside it each (sample, channel) takes +ε or −ε at random (if that would leave a sample's square
+/// unchanged, the opposite signs); the candidate replaces the sample's point only if its margin is lower.</item>
+/// <item>p_i starts at <see cref="PInit"/> and halves at 10, 50, 200, 500, 1000, 2000, 4000, 6000 and 8000 queries
+/// out of 10,000 (the schedule is stretched to <see cref="Queries"/>).</item>
+/// </list>
+/// Each query is one forward pass on the samples not yet broken.
+/// </summary>
+public sealed record Square : Attack
+{
+    private static readonly int[] Halvings = [10, 50, 200, 500, 1000, 2000, 4000, 6000, 8000];
+
+    public Square(double eps, int queries = 5000, double pInit = 0.8)
+    {
+        Eps = Check.NonNegative(eps, "eps");
+        Queries = Check.AtLeast(queries, 1, "queries (--steps)");
+        PInit = Check.InRange(pInit, 1e-6, 1, "p-init");
+    }
+
+    public override string Name => "square";
+    public override Norm Norm => Norm.Linf;
+    public override double Eps { get; }
+    public int Queries { get; }
+    public double PInit { get; }
+    public override bool IsRandomized => true;
+
+    public override IReadOnlyDictionary<string, object> Params => new Dictionary<string, object>
+    {
+        ["queries"] = Queries, ["p_init"] = PInit,
+    };
+
+    public override Attack WithEps(double eps) => new Square(eps, Queries, PInit);
+
+    /// <summary>The fraction p_i of the image a square covers at query i.</summary>
+    public double Fraction(int i)
+    {
+        var scaled = (int)((long)i * 10_000 / Queries);
+        return PInit / Math.Pow(2, Halvings.Count(h => scaled > h));
+    }
+
+    /// <summary>The margin [N] to minimise: z_y − max_{k≠y} z_k, or max_{k≠t} z_k − z_t when targeted.</summary>
+    public static Tensor Margin(Tensor logits, AttackGoal goal)
+    {
+        using var scope = NewDisposeScope();
+        var isClass = nn.functional.one_hot(goal.Classes, logits.shape[1]).to_type(ScalarType.Bool);
+        var own = logits.gather(1, goal.Classes.unsqueeze(1)).squeeze(1);
+        var other = logits.masked_fill(isClass, double.NegativeInfinity).amax([1]);
+        return (goal.IsTargeted ? other - own : own - other).MoveToOuterDisposeScope();
+    }
+
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng)
+    {
+        if (x.dim() != 4) throw new AdvexException($"square needs image batches [N, C, H, W] (got {x.dim()} dimensions)");
+        using var outer = NewDisposeScope();
+        var (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
+        var adv = (x + Eps * RandomSigns([n, c, 1, w], rng)).clamp(model.Lower, model.Upper);
+        var margin = Margin(model.Logits(adv), goal);
+        for (var i = 0; i < Queries; i++)
+        {
+            using var scope = NewDisposeScope();
+            var active = margin.ge(0).nonzero().squeeze(1);
+            if (active.numel() == 0) break;
+            var side = (int)Math.Clamp(Math.Round(Math.Sqrt(Fraction(i) * h * w)), 1, Math.Max(1, h - 1));
+            var window = WindowMask(h, w, side, rng);
+            var x0 = x.index_select(0, active);
+            var current = adv.index_select(0, active);
+            var signs = RandomSigns([active.shape[0], c, 1, 1], rng);
+            var candidate = Replace(x0, current, window, signs, model);
+            var unchanged = (candidate - current).abs().lt(1e-7).logical_or(window.logical_not())
+                .flatten(1).all(1).reshape(-1, 1, 1, 1);
+            candidate = where(unchanged, Replace(x0, current, window, signs.neg(), model), candidate);
+            var candidateMargin = Margin(model.Logits(candidate), goal.Select(active));
+            var improved = candidateMargin.lt(margin.index_select(0, active));
+            var rows = active.masked_select(improved);
+            var nextAdv = adv.index_copy(0, rows, candidate.index_select(0, improved.nonzero().squeeze(1)));
+            var nextMargin = margin.index_copy(0, rows, candidateMargin.masked_select(improved));
+            adv.Dispose();
+            margin.Dispose();
+            adv = nextAdv.MoveToOuterDisposeScope();
+            margin = nextMargin.MoveToOuterDisposeScope();
+        }
+        return adv.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>x' with the square set to x₀ + ε·signs and the rest of δ kept, clipped to the box.</summary>
+    private Tensor Replace(Tensor x0, Tensor current, Tensor window, Tensor signs, Classifier model) =>
+        where(window, x0 + Eps * signs, current).clamp(model.Lower, model.Upper);
+
+    private static Tensor RandomSigns(long[] shape, Generator? rng) =>
+        rand(shape, generator: rng).lt(0.5).to_type(ScalarType.Float32).mul(2).sub(1);
+
+    /// <summary>A [1, 1, h, w] mask of a side × side square at a uniformly random position.</summary>
+    private static Tensor WindowMask(long h, long w, int side, Generator? rng)
+    {
+        using var u = rand(2, generator: rng, dtype: ScalarType.Float64);
+        var top = Math.Min((long)(u[0].item<double>() * (h - side + 1)), h - side);
+        var left = Math.Min((long)(u[1].item<double>() * (w - side + 1)), w - side);
+        var mask = zeros([1, 1, h, w], ScalarType.Bool);
+        mask[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(top, top + side),
+            TensorIndex.Slice(left, left + side)].fill_(true);
+        return mask;
+    }
+}
