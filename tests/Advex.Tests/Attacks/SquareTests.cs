@@ -49,6 +49,39 @@ public sealed class SquareTests(TrainedLeNet lenet, ITestOutputHelper output)
         Assert.True(squareRobust < clean / 2, $"Square left {squareRobust} of {clean} robust");
     }
 
+    /// <summary>The trained LeNet, recording how many tensors are alive at each forward pass.</summary>
+    private sealed class Counting : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> inner;
+
+        public Counting(nn.Module<Tensor, Tensor> inner) : base("counting")
+        {
+            this.inner = inner;
+            RegisterComponents();
+        }
+
+        public List<long> Live { get; } = [];
+
+        public override Tensor forward(Tensor x)
+        {
+            Live.Add(DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount);
+            return inner.forward(x);
+        }
+    }
+
+    [Fact]
+    public void Square_holds_a_flat_tensor_count_over_its_queries()
+    {
+        using var scope = NewDisposeScope();
+        var counting = new Counting(lenet.Model.Module);
+        var model = new Classifier(counting, [1, 28, 28], 10); // not disposed: it wraps the shared LeNet
+        var (x, y) = lenet.Test.Slice(0, 16);
+        using var rng = new Generator(2);
+        new Square(0.02, queries: 600).Run(model, x, new Untargeted(y), rng); // ε too small to break many: all queries run
+        Assert.True(counting.Live.Count > 500, $"only {counting.Live.Count} forward passes");
+        Assert.Equal(counting.Live[10], counting.Live[^2]);
+    }
+
     [Fact]
     public void Margin_is_own_logit_minus_best_other_and_its_mirror_when_targeted()
     {
