@@ -52,17 +52,6 @@ public sealed record CarliniWagnerL2 : Attack
         ["steps"] = Steps, ["c"] = C, ["kappa"] = Kappa, ["binary_search_steps"] = BinarySearchSteps, ["lr"] = Lr,
     };
 
-    /// <summary>The unclamped margin [N]: Z_y − max_{i≠y} Z_i (untargeted) or max_{i≠t} Z_i − Z_t (targeted);
-    /// negative exactly when the goal is met.</summary>
-    internal static Tensor Margin(Tensor logits, Tensor classes, bool targeted)
-    {
-        using var scope = NewDisposeScope();
-        var own = logits.gather(1, classes.unsqueeze(1)).squeeze(1);
-        var isOwn = nn.functional.one_hot(classes, logits.shape[1]).to_type(ScalarType.Bool);
-        var other = logits.masked_fill(isOwn, double.NegativeInfinity).amax([1]);
-        return (targeted ? other - own : own - other).MoveToOuterDisposeScope();
-    }
-
     protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng)
     {
         var n = x.shape[0];
@@ -110,7 +99,7 @@ public sealed record CarliniWagnerL2 : Attack
                 var wr = w.detach().requires_grad_(true);
                 adv = lo + (hi - lo) * (wr.tanh() + 1) / 2;
                 l2sq = (adv - x).flatten(1).square().sum(1);
-                margin = Margin(model.Logits(adv), goal.Classes, goal.IsTargeted);
+                margin = Losses.Margin(model.Logits(adv), goal.Classes, goal.IsTargeted);
                 loss = l2sq + c * margin.clamp_min(-Kappa);
                 grad = autograd.grad([loss.sum()], [wr])[0];
             }

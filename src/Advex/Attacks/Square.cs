@@ -50,23 +50,13 @@ public sealed record Square : Attack
         return PInit / Math.Pow(2, Halvings.Count(h => scaled > h));
     }
 
-    /// <summary>The margin [N] to minimise: z_y − max_{k≠y} z_k, or max_{k≠t} z_k − z_t when targeted.</summary>
-    public static Tensor Margin(Tensor logits, AttackGoal goal)
-    {
-        using var scope = NewDisposeScope();
-        var isClass = nn.functional.one_hot(goal.Classes, logits.shape[1]).to_type(ScalarType.Bool);
-        var own = logits.gather(1, goal.Classes.unsqueeze(1)).squeeze(1);
-        var other = logits.masked_fill(isClass, double.NegativeInfinity).amax([1]);
-        return (goal.IsTargeted ? other - own : own - other).MoveToOuterDisposeScope();
-    }
-
     protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng)
     {
         if (x.dim() != 4) throw new AdvexException($"square needs image batches [N, C, H, W] (got {x.dim()} dimensions)");
         using var outer = NewDisposeScope();
         var (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
         var adv = (x + Eps * RandomSigns([n, c, 1, w], rng)).clamp(model.Lower, model.Upper);
-        var margin = Margin(model.Logits(adv), goal);
+        var margin = Losses.Margin(model.Logits(adv), goal.Classes, goal.IsTargeted);
         for (var i = 0; i < Queries; i++)
         {
             using var scope = NewDisposeScope();
@@ -81,7 +71,7 @@ public sealed record Square : Attack
             var unchanged = (candidate - current).abs().lt(1e-7).logical_or(window.logical_not())
                 .flatten(1).all(1).reshape(-1, 1, 1, 1);
             candidate = where(unchanged, Replace(x0, current, window, signs.neg(), model), candidate);
-            var candidateMargin = Margin(model.Logits(candidate), goal.Select(active));
+            var candidateMargin = Losses.Margin(model.Logits(candidate), goal.Classes.index_select(0, active), goal.IsTargeted);
             var improved = candidateMargin.lt(margin.index_select(0, active));
             var rows = active.masked_select(improved);
             var nextAdv = adv.index_copy(0, rows, candidate.index_select(0, improved.nonzero().squeeze(1)));

@@ -1,5 +1,6 @@
 namespace Advex.Generative;
 
+using Advex.Attacks.Core;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -15,11 +16,7 @@ public static class AdvGanLosses
     {
         using var scope = NewDisposeScope();
         var s = space == MarginSpace.Probabilities ? logits.softmax(1) : logits;
-        var isClass = one_hot(classes, logits.shape[1]).to_type(ScalarType.Bool);
-        var own = s.gather(1, classes.unsqueeze(1)).squeeze(1);
-        var bestOther = s.masked_fill(isClass, double.NegativeInfinity).amax([1]);
-        var margin = targeted ? bestOther - own : own - bestOther;
-        return margin.clamp_min(0).sum().MoveToOuterDisposeScope();
+        return Losses.Margin(s, classes, targeted).clamp_min(0).sum().MoveToOuterDisposeScope();
     }
 
     /// <summary>Mean over the batch of ‖δ‖₂, or of max(0, ‖δ‖₂ − c) with a hinge bound c (the paper's L_hinge).</summary>

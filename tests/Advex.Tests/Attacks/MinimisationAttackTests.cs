@@ -1,6 +1,7 @@
 namespace Advex.Tests.Attacks;
 
 using Advex.Attacks;
+using Advex.Attacks.Core;
 using Advex.Tests.Support;
 using FsCheck;
 using FsCheck.Xunit;
@@ -57,19 +58,19 @@ public sealed class MinimisationAttackTests(TrainedLeNet lenet, ITestOutputHelpe
     }
 
     [Fact]
-    public void Cw_margin_masks_the_own_class_with_minus_infinity_when_every_logit_is_negative()
+    public void Margin_masks_the_own_class_with_minus_infinity_when_every_logit_is_negative()
     {
         using var scope = NewDisposeScope();
         var logits = tensor(new[] { -5f, -3f, -4f, -9f }).reshape(1, 4);
         var label = tensor(new[] { 1L });
         // untargeted: Z_1 − max(Z_0, Z_2, Z_3) = −3 − (−4) = 1 > 0, not yet adversarial (masking with 0 gives −3)
-        Assert.Equal(1f, CarliniWagnerL2.Margin(logits, label, targeted: false).item<float>(), 5);
+        Assert.Equal(1f, Losses.Margin(logits, label, targeted: false).item<float>(), 5);
         // targeted toward class 2: max(Z_0, Z_1, Z_3) − Z_2 = −3 − (−4) = 1 > 0, target not reached
-        Assert.Equal(1f, CarliniWagnerL2.Margin(logits, tensor(new[] { 2L }), targeted: true).item<float>(), 5);
+        Assert.Equal(1f, Losses.Margin(logits, tensor(new[] { 2L }), targeted: true).item<float>(), 5);
     }
 
     [Property(MaxTest = 200)]
-    public bool Cw_margin_meets_specification_for_negative_logits(PositiveInt a, PositiveInt b, PositiveInt[] rest,
+    public bool Margin_meets_specification_for_negative_logits(PositiveInt a, PositiveInt b, PositiveInt[] rest,
         NonNegativeInt pick, bool targeted)
     {
         using var scope = NewDisposeScope();
@@ -77,7 +78,7 @@ public sealed class MinimisationAttackTests(TrainedLeNet lenet, ITestOutputHelpe
         var k = pick.Get % values.Length;
         var others = values.Where((_, i) => i != k).Max();
         var expected = targeted ? others - values[k] : values[k] - others;
-        var margin = CarliniWagnerL2.Margin(tensor(values).reshape(1, values.Length), tensor(new[] { (long)k }), targeted);
+        var margin = Losses.Margin(tensor(values).reshape(1, values.Length), tensor(new[] { (long)k }), targeted);
         return Math.Abs(margin.item<float>() - expected) <= 1e-4 * (1 + Math.Abs(expected));
     }
 

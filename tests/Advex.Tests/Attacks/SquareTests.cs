@@ -83,18 +83,6 @@ public sealed class SquareTests(TrainedLeNet lenet, ITestOutputHelper output)
     }
 
     [Fact]
-    public void Margin_is_own_logit_minus_best_other_and_its_mirror_when_targeted()
-    {
-        using var scope = NewDisposeScope();
-        var logits = tensor(new float[] { 3, 1, 2, 0, 5, -1 }).reshape(2, 3);
-        var labels = tensor(new long[] { 0, 2 });
-        var untargeted = Square.Margin(logits, new Untargeted(labels)).data<float>().ToArray();
-        Assert.Equal([1f, -6f], untargeted); // 3 − 2; −1 − 5
-        var targeted = Square.Margin(logits, new Targeted(labels)).data<float>().ToArray();
-        Assert.Equal([-1f, 6f], targeted);
-    }
-
-    [Fact]
     public void Square_size_follows_the_papers_halving_schedule_stretched_to_the_query_budget()
     {
         var full = new Square(0.3, queries: 10_000);

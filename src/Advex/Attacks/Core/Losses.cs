@@ -21,6 +21,17 @@ public static class Losses
     public static Tensor CrossEntropyPerSample(Tensor logits, Tensor classes) =>
         cross_entropy(logits, classes, reduction: nn.Reduction.None);
 
+    /// <summary>The margin [N]: z_c − max_{k≠c} z_k (untargeted, c the label) or max_{k≠c} z_k − z_c (targeted, c the
+    /// target); negative exactly when the goal is met. The excluded class is masked with −∞.</summary>
+    public static Tensor Margin(Tensor logits, Tensor classes, bool targeted)
+    {
+        using var scope = NewDisposeScope();
+        var own = logits.gather(1, classes.unsqueeze(1)).squeeze(1);
+        var isOwn = one_hot(classes, logits.shape[1]).to_type(ScalarType.Bool);
+        var other = logits.masked_fill(isOwn, double.NegativeInfinity).amax([1]);
+        return (targeted ? other - own : own - other).MoveToOuterDisposeScope();
+    }
+
     /// <summary>
     /// Difference of Logits Ratio (Croce &amp; Hein 2020), per sample [N], to be ascended:
     /// DLR(z, y) = −(z_y − max_{i≠y} z_i) / (z_{π1} − z_{π3} + 1e-12), with π the logits sorted in decreasing order.
@@ -30,11 +41,8 @@ public static class Losses
     {
         using var scope = NewDisposeScope();
         var sorted = logits.sort(1, descending: true).Values;
-        var zy = logits.gather(1, labels.unsqueeze(1)).squeeze(1);
-        var isLabel = one_hot(labels, logits.shape[1]).to_type(ScalarType.Bool);
-        var bestOther = logits.masked_fill(isLabel, double.NegativeInfinity).amax([1]);
         var scale = sorted[.., 0] - sorted[.., 2] + 1e-12;
-        return ((zy - bestOther).neg() / scale).MoveToOuterDisposeScope();
+        return (Margin(logits, labels, targeted: false).neg() / scale).MoveToOuterDisposeScope();
     }
 
     /// <summary>
