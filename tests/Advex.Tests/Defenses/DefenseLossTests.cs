@@ -9,13 +9,13 @@ using static TorchSharp.torch.nn.functional;
 
 public sealed class DefenseLossTests
 {
-    private static Classifier UntrainedLeNet(int seed)
+    internal static Classifier UntrainedLeNet(int seed)
     {
         manual_seed(seed);
         return new Classifier(Architectures.Create("lenet", [1, 28, 28], 10), [1, 28, 28], 10, architecture: "lenet");
     }
 
-    private static (Tensor X, Tensor Y) Batch(int n)
+    internal static (Tensor X, Tensor Y) Batch(int n)
     {
         using var test = DataSource.Load("mnist", "test");
         return test.Slice(0, n);

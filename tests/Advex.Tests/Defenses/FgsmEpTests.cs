@@ -2,32 +2,18 @@ namespace Advex.Tests.Defenses;
 
 using Advex.Attacks;
 using Advex.Attacks.Core;
-using Advex.Data;
 using Advex.Defenses;
-using Advex.Models;
 using Advex.Tests.Support;
 using static TorchSharp.torch;
 
 public sealed class FgsmEpTests
 {
-    private static (Tensor X, Tensor Y) Batch(int n)
-    {
-        using var test = DataSource.Load("mnist", "test");
-        return test.Slice(0, n);
-    }
-
-    private static Classifier LeNet(int seed)
-    {
-        manual_seed(seed);
-        return new Classifier(Architectures.Create("lenet", [1, 28, 28], 10), [1, 28, 28], 10, architecture: "lenet");
-    }
-
     [Fact]
     public void On_a_fixed_model_k_epochs_of_fgsm_ep_are_pgd_with_k_steps_from_the_first_random_start()
     {
         using var scope = NewDisposeScope();
-        using var model = LeNet(5);
-        var (x, y) = Batch(32);
+        using var model = DefenseLossTests.UntrainedLeNet(5);
+        var (x, y) = DefenseLossTests.Batch(32);
         long[] indices = [.. Enumerable.Range(100, 32).Select(i => (long)i)];
         const double eps = 0.3, alpha = 0.1;
         var memory = new PerturbationMemory();
