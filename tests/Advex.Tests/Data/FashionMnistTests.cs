@@ -1,13 +1,16 @@
 namespace Advex.Tests.Data;
 
 using Advex.Data;
+using Advex.Tests.Support;
 
 public sealed class FashionMnistTests
 {
-    /// <summary>Needs Debian's dataset-fashion-mnist (installed by .ci/run).</summary>
-    [Fact]
+    /// <summary>Needs Debian's dataset-fashion-mnist (installed by .ci/run); skipped without it.</summary>
+    [SkippableFact]
     public void Fashion_mnist_loads_from_the_debian_package_with_its_class_names()
     {
+        SystemPackage.Require(Directory.Exists(DataSource.FashionMnistSystemDir), DataSource.FashionMnistSystemDir,
+            "dataset-fashion-mnist");
         using var test = DataSource.Load("fashion-mnist", "test");
         using var train = DataSource.Load("fashion-mnist", "train");
         Assert.Equal(10_000, test.Count);
