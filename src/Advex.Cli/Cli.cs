@@ -1,11 +1,14 @@
 namespace Advex.Cli;
 
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Advex.Cli.Commands;
+using Advex.Native;
 
 /// <summary>
-/// The <c>advex</c> entry point. Errors a user can fix (bad options, missing or malformed files, unusable models)
-/// print one line on stderr and exit with code 2; anything else is a bug and exits with 1.
+/// The <c>advex</c> entry point. Errors a user can fix (bad options, missing or malformed files, unusable models,
+/// failures inside libtorch caused by the input) print one line on stderr and exit with code 2; SIGINT and SIGTERM
+/// stop the job at the next batch (exit 130 and 143); anything else is a bug and exits with 1.
 /// </summary>
 public static class Cli
 {
@@ -13,7 +16,8 @@ public static class Cli
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var ui = new Ui(stdout, stderr, quiet: args.Contains("--quiet") || Console.IsOutputRedirected || stdout != Console.Out);
+        var ui = new Ui(stdout, stderr, quiet: args.Contains("--quiet") || Console.IsOutputRedirected || stdout != Console.Out,
+            commandLine: string.Join(' ', args.Select(Quote).Prepend("advex")));
         var root = new RootCommand("Advex: adversarial machine learning for .NET (TorchSharp).")
         {
             TrainCommand.Create(ui),
@@ -29,9 +33,12 @@ public static class Cli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"error: {parsed.Errors[0].Message} (see advex --help)");
+            stderr.WriteLine($"error: {ParseErrors.Describe(parsed, args)} (see advex --help)");
             return UsageError;
         }
+        Interruption.Reset();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
             return parsed.Invoke(new InvocationConfiguration
@@ -41,19 +48,44 @@ public static class Cli
                 Error = stderr,
             });
         }
+        catch (Exception e) when (Unwrap(e) is InterruptedException stop)
+        {
+            stderr.WriteLine(OneLine(stop.Message));
+            return stop.SignalName == "SIGTERM" ? 143 : 130;
+        }
         catch (Exception e) when (Unwrap(e) is AdvexException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"error: {OneLine(Unwrap(e).Message)}");
-            if (Environment.GetEnvironmentVariable("ADVEX_DEBUG") == "1") stderr.WriteLine(e);
+            Debug(stderr, e);
+            return UsageError;
+        }
+        catch (Exception e) when (Unwrap(e) is ExternalException native)
+        {
+            stderr.WriteLine($"error: libtorch failed in advex {parsed.CommandResult.Command.Name}: {NativeErrors.Cause(native.Message)}");
+            Debug(stderr, e);
             return UsageError;
         }
         catch (Exception e)
         {
             stderr.WriteLine($"internal error ({Unwrap(e).GetType().Name}): {OneLine(Unwrap(e).Message)}");
-            if (Environment.GetEnvironmentVariable("ADVEX_DEBUG") == "1") stderr.WriteLine(e);
+            Debug(stderr, e);
             return 1;
         }
     }
+
+    /// <summary>The first SIGINT/SIGTERM asks the job to stop at the next batch; a second one ends the process.</summary>
+    private static void Stop(PosixSignalContext context)
+    {
+        context.Cancel = Interruption.Signal is null;
+        Interruption.Request(context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+
+    private static void Debug(TextWriter stderr, Exception e)
+    {
+        if (Environment.GetEnvironmentVariable("ADVEX_DEBUG") == "1") stderr.WriteLine(e);
+    }
+
+    private static string Quote(string arg) => arg.Length > 0 && !arg.Any(char.IsWhiteSpace) ? arg : $"'{arg}'";
 
     private static Exception Unwrap(Exception e) =>
         e is System.Reflection.TargetInvocationException or AggregateException && e.InnerException != null

@@ -42,10 +42,14 @@ public static class Opts
             ? v
             : throw new AdvexException($"{option}: '{s}' is not a number");
 
-    public static double[] ParseList(string s, string option) =>
-        s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => ParseDouble(p, option)).ToArray() is { Length: > 0 } a
-            ? a
-            : throw new AdvexException($"{option}: empty list");
+    /// <summary>A comma list of numbers in the invariant culture ('.' for decimals); an empty item is an error.</summary>
+    public static double[] ParseList(string s, string option)
+    {
+        var items = s.Split(',', StringSplitOptions.TrimEntries);
+        if (items.Any(i => i.Length == 0))
+            throw new AdvexException(s.Trim().Length == 0 ? $"{option}: empty list" : $"{option}: empty item in '{s}'");
+        return items.Select(p => ParseDouble(p, option)).ToArray();
+    }
 
     /// <summary>Parses --eps: a comma list of non-negative numbers.</summary>
     public static double[] ParseEps(string s)
@@ -71,10 +75,10 @@ public static class Opts
         return parts.Select(long.Parse).ToArray();
     }
 
-    public static Dataset LoadData(string spec, string split, string? dataDir, int? limit)
+    public static Dataset LoadData(string spec, string split, string? dataDir, int? limit, int? classes = null)
     {
         if (limit is <= 0) throw new AdvexException($"--limit must be positive (got {limit})");
-        var data = DataSource.Load(spec, split, dataDir);
+        var data = DataSource.Load(spec, split, dataDir, classes);
         if (limit is { } n && n < data.Count)
         {
             var taken = data.Take(n);

@@ -5,8 +5,9 @@ using Spectre.Console;
 /// <summary>Console output: progress bars (off when quiet or redirected), tables and warnings.</summary>
 public sealed class Ui
 {
-    public Ui(TextWriter stdout, TextWriter stderr, bool quiet)
+    public Ui(TextWriter stdout, TextWriter stderr, bool quiet, string commandLine = "advex")
     {
+        CommandLine = commandLine;
         Out = stdout;
         Err = stderr;
         Quiet = quiet;
@@ -19,6 +20,9 @@ public sealed class Ui
         });
         if (quiet) Console.Profile.Width = 140;
     }
+
+    /// <summary>The command line being run (shown to a second writer of a locked folder, kept in results).</summary>
+    public string CommandLine { get; }
 
     public TextWriter Out { get; }
     public TextWriter Err { get; }

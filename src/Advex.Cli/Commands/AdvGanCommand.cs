@@ -51,6 +51,7 @@ public static class AdvGanCommand
                 Lr = p.GetValue(lr), Seed = p.GetValue(seed),
             }.Validate();
             var targetPath = p.GetValue(target)!;
+            using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out", (p.GetValue(json), "--json"));
             using var model = ModelStore.Load(targetPath, Opts.ParseNormalization(p.GetValue(mean), p.GetValue(std)),
                 Opts.ParseShape(p.GetValue(shape)!));
             Run(ui, model, targetPath, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(limit), options,

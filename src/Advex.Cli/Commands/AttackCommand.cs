@@ -45,8 +45,10 @@ public static class AttackCommand
             var name = p.GetValue(attack)!;
             var theAttack = EvalCommand.BuildAttacks([name], epsList, attackOptions.Read(p)).Single();
             if (p.GetValue(count) < 1) throw new AdvexException("--grid must be >= 1");
+            using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out");
             var modelPath = source.ModelPath(p);
             using var classifier = source.LoadModel(p);
+            theAttack.CheckBudget(classifier);
             using var dataset = source.LoadData(p);
             Run(ui, classifier, dataset, theAttack, new EvalOptions
             {
@@ -55,7 +57,7 @@ public static class AttackCommand
                 Target = TargetMode.Parse(p.GetValue(targeted), classifier.Classes),
                 ExampleCount = p.GetValue(count),
                 Eps = epsList,
-                Command = "advex " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+                Command = ui.CommandLine,
             }, modelPath, p.GetValue(outDir)!);
             return 0;
         });

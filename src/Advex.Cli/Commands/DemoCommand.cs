@@ -32,6 +32,7 @@ public static class DemoCommand
         {
             var plan = p.GetValue(quick) ? DemoPlan.Quick : DemoPlan.Full;
             if (p.GetValue(epochs) is { } e) plan = plan with { Epochs = e };
+            using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out");
             Run(ui, plan, p.GetValue(outDir)!, p.GetValue(seed), p.GetValue(quick) ? "advex demo --quick" : "advex demo");
             return 0;
         });

@@ -36,8 +36,10 @@ public static class EvalCommand
             var epsList = Opts.ParseEps(p.GetValue(eps)!);
             var settings = attackOptions.Read(p);
             var attacks = BuildAttacks(names, epsList, settings);
+            using var claim = Outputs.Claim(ui, p.GetValue(report), "--report", (p.GetValue(json), "--json"));
             var modelPath = source.ModelPath(p);
             using var classifier = source.LoadModel(p);
+            foreach (var a in attacks) a.CheckBudget(classifier);
             using var dataset = source.LoadData(p);
             var options = new EvalOptions
             {
@@ -45,7 +47,7 @@ public static class EvalCommand
                 Seed = p.GetValue(seed),
                 Target = TargetMode.Parse(p.GetValue(targeted), classifier.Classes),
                 Eps = epsList,
-                Command = "advex " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+                Command = ui.CommandLine,
             };
             Run(ui, classifier, dataset, attacks, options, modelPath, p.GetValue(json), p.GetValue(report));
             return 0;

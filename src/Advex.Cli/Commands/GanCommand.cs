@@ -40,6 +40,7 @@ public static class GanCommand
                 Architecture = p.GetValue(arch)!, Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch),
                 Seed = p.GetValue(seed), ScoreSamples = p.GetValue(scoreSamples),
             }.Validate();
+            using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out", (p.GetValue(json), "--json"));
             Run(ui, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(limit), options, p.GetValue(outDir)!,
                 p.GetValue(resume), p.GetValue(scorer), p.GetValue(json));
             return 0;

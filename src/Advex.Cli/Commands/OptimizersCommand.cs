@@ -47,7 +47,9 @@ public static class OptimizersCommand
             var attacks = kinds.Select(k => new OptimizerAttack(budget, k, p.GetValue(lr), p.GetValue(steps),
                 NormNames.Parse(p.GetValue(norm)!))).ToArray();
             random.manual_seed(p.GetValue(seed));
+            using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out", (p.GetValue(json), "--json"));
             using var classifier = source.LoadModel(p);
+            foreach (var a in attacks) a.CheckBudget(classifier);
             using var dataset = source.LoadData(p);
             Run(ui, classifier, dataset, p.GetValue(target), attacks, p.GetValue(outDir), p.GetValue(json));
             return 0;

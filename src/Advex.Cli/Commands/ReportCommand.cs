@@ -23,6 +23,7 @@ public static class ReportCommand
         };
         cmd.SetAction(p =>
         {
+            using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out");
             Run(ui, p.GetValue(from)!, p.GetValue(outDir)!, p.GetValue(title)!);
             return 0;
         });
@@ -34,6 +35,9 @@ public static class ReportCommand
     {
         if (from.Count == 0) throw new AdvexException("--from: give at least one run folder or JSON file");
         var inputs = ReportInputs.Load(from, outDir);
+        if (inputs.IsEmpty)
+            throw new AdvexException($"--from: nothing to report: {string.Join("; ", inputs.Unusable)}");
+        foreach (var problem in inputs.Unusable) ui.Err.WriteLine($"warning: --from {problem}");
         ui.Line($"report inputs: {inputs.Evals.Count} evaluation(s), {inputs.Optimizers.Count} optimizer comparison(s), " +
                 $"{inputs.Trainings.Count} per-epoch run(s), {inputs.Images.Count} figure(s)");
         var path = HtmlReport.Write(inputs, outDir, title, from);

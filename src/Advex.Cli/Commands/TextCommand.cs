@@ -62,6 +62,7 @@ public static class TextCommand
             var seedList = p.GetValue(seeds) is { } s ? ParseSeeds(s) : null;
             var threadCount = p.GetValue(threads);
             if (threadCount < 1) throw new AdvexException($"--threads must be >= 1 (got {threadCount})");
+            using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out", (p.GetValue(json), "--json"));
             Native.TorchRuntime.EnsureLoaded();
             var previous = TorchSharp.torch.get_num_threads();
             TorchSharp.torch.set_num_threads(threadCount);

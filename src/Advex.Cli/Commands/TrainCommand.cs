@@ -61,11 +61,15 @@ public static class TrainCommand
         {
             Description = "PGD steps of the held-out robust accuracy (α = ε/4)", DefaultValueFactory = _ => 10,
         };
+        var classes = new Option<int?>("--classes")
+        {
+            Description = "number of classes, required for data that does not name its classes (idx:); labels must be below it",
+        };
         var cmd = new Command("train", "Train a classifier (LeNet and friends) on an image dataset, optionally adversarially.")
         {
             data, dataDir, model, epochs, batch, optimizer, lr, momentum, nesterov, weightDecay, plateau, seed, limit,
             outDir, resume, mean, std, json, quiet, schedule, adv, eps, alpha, advSteps, beta, earlyStopping, heldout,
-            heldoutSteps, noise, gradAlign,
+            heldoutSteps, noise, gradAlign, classes,
         };
         cmd.SetAction(p =>
         {
@@ -93,8 +97,11 @@ public static class TrainCommand
                     gradAlign: p.GetValue(gradAlign));
             else if (p.GetValue(eps) is not null)
                 throw new AdvexException("--eps needs --adv fgsm-rs|fgsm-ep|n-fgsm|pgd|trades");
+            else if (p.GetResult(heldout) is { Implicit: false })
+                throw new AdvexException("--heldout applies to adversarial training (--adv)");
+            using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out", (p.GetValue(json), "--json"));
             var result = Run(ui, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(limit), options, p.GetValue(outDir)!,
-                p.GetValue(resume), p.GetValue(json), adversarial: hardening);
+                p.GetValue(resume), p.GetValue(json), adversarial: hardening, classes: p.GetValue(classes));
             result.Model.Dispose();
             return 0;
         });
@@ -103,11 +110,14 @@ public static class TrainCommand
 
     /// <summary>Trains and writes everything into <paramref name="outDir"/>; shared with <c>demo</c>.</summary>
     public static TrainResult Run(Ui ui, string dataSpec, string? dataDir, int? limit, TrainOptions options, string outDir,
-        bool resume, string? json, Trainer? trainer = null, AdversarialTraining? adversarial = null)
+        bool resume, string? json, Trainer? trainer = null, AdversarialTraining? adversarial = null, int? classes = null)
     {
         var clock = Stopwatch.StartNew();
-        using var all = Opts.LoadData(dataSpec, "train", dataDir, limit);
-        using var test = Opts.LoadData(dataSpec, "test", dataDir, null);
+        using var all = Opts.LoadData(dataSpec, "train", dataDir, limit, classes);
+        using var test = Opts.LoadData(dataSpec, "test", dataDir, null, classes);
+        if (!all.ClassNamesKnown)
+            throw new AdvexException(
+                $"data {dataSpec} does not name its classes: give --classes K (its training labels span 0..{all.LabelArray.Max()})");
         var (train, heldout) = adversarial is { Heldout: > 0 } ? Hardening.Split(all, adversarial.Heldout) : (all, null);
         using var ownedTrain = ReferenceEquals(train, all) ? null : train;
         using var ownedHeldout = heldout;

@@ -1,5 +1,6 @@
 namespace Advex.Attacks;
 
+using System.Globalization;
 using Advex.Attacks.Core;
 using Advex.Models;
 using static TorchSharp.torch;
@@ -40,8 +41,25 @@ public abstract record Attack
     /// single-step and minimisation attacks.</summary>
     public virtual Attack? WithMoreSteps() => null;
 
+    /// <summary>
+    /// Refuses a budget larger than the model's box allows: an L∞ ε above its width (upper − lower) or an L2 ε above
+    /// its diagonal (width·√d) could never bind, so it is a typo (a decimal comma: "0,3" is the list 0 and 3).
+    /// </summary>
+    public void CheckBudget(Classifier model)
+    {
+        if (!IsBounded) return;
+        var width = model.Upper - model.Lower;
+        var limit = Norm == Norm.Linf ? width : width * Math.Sqrt(model.InputShape.Aggregate(1L, (a, b) => a * b));
+        if (Eps > limit + 1e-9)
+            throw new AdvexException(
+                $"eps {Eps.ToString(CultureInfo.InvariantCulture)} of {Name} is above " +
+                $"{limit.ToString("0.####", CultureInfo.InvariantCulture)}, the largest {Norm.Name()} distance between " +
+                $"inputs in the model's box [{model.Lower}, {model.Upper}] (decimals use '.', and ',' separates values)");
+    }
+
     public AttackResult Run(Classifier model, Tensor x, AttackGoal goal, Generator? rng = null)
     {
+        CheckBudget(model);
         model.CheckInput(x);
         if (goal.Classes.shape.Length != 1 || goal.Classes.shape[0] != x.shape[0])
             throw new AdvexException($"goal has {goal.Classes.shape[0]} classes for {x.shape[0]} inputs");

@@ -29,17 +29,23 @@ public static class DataSource
         throw new AdvexException("embedded MNIST not found (expected data/mnist next to the program)");
     }
 
-    public static Dataset Load(string spec, string split = "test", string? dataDir = null)
+    /// <param name="classes">the class count when the data does not name its classes (an <c>idx:</c> folder);
+    /// without it such a dataset's count is inferred from its largest label (<see cref="Dataset.ClassNamesKnown"/>
+    /// false). For data with names it must equal their count.</param>
+    public static Dataset Load(string spec, string split = "test", string? dataDir = null, int? classes = null)
     {
+        if (classes is < 2) throw new AdvexException($"classes must be at least 2 (got {classes})");
         if (split is not ("train" or "test"))
             throw new AdvexException($"unknown split '{split}' (expected train or test)");
-        if (spec == "mnist") return LoadIdxFolder(dataDir ?? EmbeddedMnistDir(), split, Digits, spec);
-        if (spec == "fashion-mnist") return LoadIdxFolder(dataDir ?? FashionMnistSystemDir, split, FashionNames, spec);
+        if (spec == "mnist") return LoadIdxFolder(dataDir ?? EmbeddedMnistDir(), split, Named(Digits, classes, spec), spec);
+        if (spec == "fashion-mnist")
+            return LoadIdxFolder(dataDir ?? FashionMnistSystemDir, split, Named(FashionNames, classes, spec), spec);
         if (spec.StartsWith("idx:", StringComparison.Ordinal))
         {
             var folder = spec[4..];
             if (!Directory.Exists(folder)) throw new AdvexException($"data folder not found: {folder}");
-            return LoadIdxFolder(folder, split, null, spec);
+            return LoadIdxFolder(folder, split,
+                classes is { } k ? Enumerable.Range(0, k).Select(i => i.ToString()).ToArray() : null, spec);
         }
         throw new AdvexException($"unknown dataset '{spec}' (expected one of: {string.Join(", ", KnownNames)})");
     }
@@ -59,9 +65,15 @@ public static class DataSource
             throw new AdvexException(
                 $"image/label count mismatch: {imagesPath} has {images.Count} images, {labelsPath} has {labels.Count} labels");
         var y = labels.Data.Select(b => (long)b).ToArray();
-        names ??= Enumerable.Range(0, Math.Max(2, (int)y.Max() + 1)).Select(i => i.ToString()).ToArray();
-        return new Dataset(images.Data, y, 1, images.Dims[1], images.Dims[2], names, spec, split);
+        var known = names != null;
+        names ??= Enumerable.Range(0, Math.Max(2, (int)y.DefaultIfEmpty().Max() + 1)).Select(i => i.ToString()).ToArray();
+        return new Dataset(images.Data, y, 1, images.Dims[1], images.Dims[2], names, spec, split, known, labelsPath);
     }
+
+    private static string[] Named(string[] names, int? classes, string spec) =>
+        classes is null || classes == names.Length
+            ? names
+            : throw new AdvexException($"{spec} has {names.Length} classes, not {classes}");
 
     private static string Find(string folder, string stem)
     {

@@ -12,13 +12,16 @@ public sealed class Dataset : IDisposable
     private readonly Tensor pixels;
     private readonly Tensor labels;
 
+    /// <param name="classNamesKnown">false when the class count was only inferred from the largest label seen
+    /// (an IDX folder without names): training then needs the count stated explicitly</param>
+    /// <param name="labelSource">the file the labels came from, named in error messages</param>
     public Dataset(byte[] pixels, long[] labels, int channels, int height, int width, string[] classNames,
-        string spec, string split)
+        string spec, string split, bool classNamesKnown = true, string? labelSource = null)
     {
+        LabelSource = labelSource ?? spec;
         if (pixels.LongLength != (long)labels.Length * channels * height * width)
             throw new AdvexException($"data {spec}: {labels.Length} labels but {pixels.LongLength} pixel bytes");
-        var bad = labels.FirstOrDefault(l => l < 0 || l >= classNames.Length, -1);
-        if (bad != -1) throw new AdvexException($"data {spec}: label {bad} outside 0..{classNames.Length - 1}");
+        CheckLabels(labels, classNames.Length, $"{spec} has {classNames.Length} classes");
         this.pixels = tensor(pixels, [labels.Length, channels, height, width], ScalarType.Byte);
         this.labels = tensor(labels, ScalarType.Int64);
         Count = labels.Length;
@@ -29,6 +32,24 @@ public sealed class Dataset : IDisposable
         Spec = spec;
         Split = split;
         LabelArray = labels;
+        ClassNamesKnown = classNamesKnown;
+    }
+
+    /// <summary>False when the class count was inferred from the labels (see the constructor).</summary>
+    public bool ClassNamesKnown { get; }
+
+    /// <summary>The file the labels came from (or the spec), for messages.</summary>
+    public string LabelSource { get; }
+
+    /// <summary>Refuses labels outside 0..classes-1, naming the label file, the sample index and the value.</summary>
+    public void CheckLabels(int classes, string why) => CheckLabels(LabelArray, classes, why);
+
+    private void CheckLabels(IReadOnlyList<long> labels, int classes, string why)
+    {
+        for (var i = 0; i < labels.Count; i++)
+            if (labels[i] < 0 || labels[i] >= classes)
+                throw new AdvexException(
+                    $"labels {LabelSource}: sample {i} has label {labels[i]}, outside 0..{classes - 1} ({why})");
     }
 
     public int Count { get; }
@@ -68,7 +89,7 @@ public sealed class Dataset : IDisposable
         using var p = pixels.narrow(0, start, count).contiguous();
         var bytes = p.data<byte>().ToArray();
         return new Dataset(bytes, LabelArray.Skip(start).Take(count).ToArray(), Channels, Height, Width, ClassNames,
-            Spec, Split);
+            Spec, Split, ClassNamesKnown, LabelSource);
     }
 
     public void Dispose()

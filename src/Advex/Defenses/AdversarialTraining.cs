@@ -35,7 +35,8 @@ public sealed record AdversarialTraining
         if (!Methods.Contains(method))
             throw new AdvexException($"unknown adversarial training '{method}' (expected one of: {string.Join(", ", Methods)})");
         Method = method;
-        Eps = Check.Positive(eps, "eps");
+        Eps = Check.Positive(eps, "eps") <= 1 ? eps
+            : throw new AdvexException($"eps {eps} is above 1, the largest L∞ distance between images in [0, 1]");
         var singleStep = method is "fgsm-rs" or "fgsm-ep" or "n-fgsm";
         Steps = Check.AtLeast(steps ?? (singleStep ? 1 : 10), 1, "adv-steps");
         if (singleStep && Steps != 1) throw new AdvexException($"{method} takes exactly one step (--adv-steps 1)");

@@ -39,7 +39,7 @@ public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int
     public static (Dataset Train, Dataset Heldout) Split(Dataset train, int heldout)
     {
         if (heldout >= train.Count)
-            throw new AdvexException($"--heldout {heldout} leaves no training data ({train.Count} images)");
+            throw new AdvexException($"heldout {heldout} leaves no training data ({train.Count} training images)");
         return (train.Range(0, train.Count - heldout), train.Range(train.Count - heldout, heldout));
     }
 

@@ -32,6 +32,8 @@ public sealed record RobustnessEvaluator
     {
         options.Validate();
         if (attacks.Count == 0) throw new AdvexException("no attack to run");
+        model.CheckData(data);
+        foreach (var a in attacks) a.CheckBudget(model);
         var started = DateTime.UtcNow;
         var clean = ClassifierMetrics.Evaluate(model, data, options.BatchSize);
         var labels = data.LabelArray;
@@ -93,6 +95,7 @@ public sealed record RobustnessEvaluator
         var offset = 0;
         foreach (var idx in Batching.Sequential(n, options.BatchSize))
         {
+            Interruption.ThrowIfRequested(() => $"during {attack.Name} after {offset} of {n} samples; nothing was written");
             using var scope = NewDisposeScope();
             var (x, y) = data.Batch(idx);
             var goal = options.Target.Goal(model, x, y, rng);

@@ -104,6 +104,7 @@ public sealed record AdvGanTrainer
         var b = 0;
         foreach (var idx in Batching.Epoch(train.Count, o.BatchSize, o.Seed, epoch))
         {
+            Interruption.ThrowIfRequested(() => $"in epoch {epoch}; the checkpoint of the last finished epoch is kept (continue with resume)");
             using var scope = NewDisposeScope();
             var (x, y) = train.Batch(idx);
             var classes = o.TargetClass is { } t ? Targets.Fixed(t, idx.Length) : y;

@@ -115,6 +115,7 @@ public sealed record GanTrainer
         var b = 0;
         foreach (var idx in Batching.Epoch(train.Count, o.BatchSize, o.Seed, epoch))
         {
+            Interruption.ThrowIfRequested(() => $"in epoch {epoch}; the checkpoint of the last finished epoch is kept (continue with resume)");
             using var scope = NewDisposeScope();
             var (x, _) = train.Batch(idx);
             var real = x.mul(2).sub_(1);

@@ -1,18 +1,30 @@
 namespace Advex.IO;
 
-/// <summary>Writes a file completely or not at all: write to a temporary sibling, then rename over the target.</summary>
+/// <summary>
+/// The one output writer: writes a file completely or not at all. The content goes to a temporary sibling of the
+/// destination (<see cref="StaleTemps.NewName"/>), is flushed to disk, then renamed over the destination. Only a
+/// regular file is ever replaced; a symbolic link is written through (see <see cref="OutputPath"/>). The temporary
+/// file is removed on every failure path, and stale ones of killed processes are cleaned first.
+/// </summary>
 public static class AtomicFile
 {
+    /// <summary>Test hook: when set to a file name, the writer of that file stops just before the rename
+    /// (prints a line on stderr and waits to be killed), so a test can kill a process inside a write.</summary>
+    public const string PauseVariable = "ADVEX_TEST_PAUSE_BEFORE_RENAME";
+
     public static void Write(string path, Action<string> writeTo)
     {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
+        var target = OutputPath.ResolveFile(path);
+        var dir = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        StaleTemps.Clean(dir);
+        var tmp = StaleTemps.NewName(target);
         try
         {
             writeTo(tmp);
-            File.Move(tmp, full, overwrite: true);
+            using (var stream = new FileStream(tmp, FileMode.Open, FileAccess.ReadWrite)) stream.Flush(flushToDisk: true);
+            PauseIfAsked(target, tmp);
+            File.Move(tmp, target, overwrite: true);
         }
         finally
         {
@@ -23,4 +35,13 @@ public static class AtomicFile
     public static void WriteAllText(string path, string text) => Write(path, tmp => File.WriteAllText(tmp, text));
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, tmp => File.WriteAllBytes(tmp, bytes));
+
+    private static void PauseIfAsked(string target, string tmp)
+    {
+        if (Environment.GetEnvironmentVariable(PauseVariable) is not { Length: > 0 } name ||
+            !target.EndsWith(Path.DirectorySeparatorChar + name, StringComparison.Ordinal)) return;
+        Console.Error.WriteLine($"advex-test: paused before renaming {tmp}");
+        Console.Error.Flush();
+        Thread.Sleep(Timeout.Infinite);
+    }
 }

@@ -48,12 +48,24 @@ public sealed class Classifier : IDisposable
     /// <summary>Native architecture name (lenet, smallcnn, mlp), null for TorchScript.</summary>
     public string? Architecture { get; }
 
+    /// <summary>Where the model was loaded from (named in error messages), when it was loaded from a file.</summary>
+    public string? Source { get; init; }
+
     /// <summary>Logits [N, Classes] for pixels x [N, ...InputShape]. Throws when the model's output is not [N, C].</summary>
     public Tensor Logits(Tensor x)
     {
         using var scope = NewDisposeScope();
         var input = mean is null ? x : (x - mean) / std!;
-        var logits = Module.call(input);
+        Tensor logits;
+        try
+        {
+            logits = Module.call(input);
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            throw new AdvexException(
+                $"model {Source ?? Architecture ?? Kind} failed on input [{string.Join(",", x.shape)}]: {Native.NativeErrors.Cause(e.Message)}", e);
+        }
         if (logits.dim() != 2 || logits.shape[0] != x.shape[0] || logits.shape[1] != Classes)
             throw new AdvexException(
                 $"model output has shape [{string.Join(",", logits.shape)}], expected [N,C] = [{x.shape[0]},{Classes}]");
@@ -76,12 +88,14 @@ public sealed class Classifier : IDisposable
         return new Restore(() => Module.train(wasTraining));
     }
 
-    /// <summary>Refuses a dataset whose images are not this model's input shape.</summary>
+    /// <summary>Refuses a dataset whose images are not this model's input shape or whose labels are not its
+    /// classes.</summary>
     public void CheckData(Data.Dataset data)
     {
         if (!data.InputShape.SequenceEqual(InputShape))
             throw new AdvexException(
                 $"data {data.Spec} has images [{string.Join(",", data.InputShape)}], the model expects [{string.Join(",", InputShape)}]");
+        data.CheckLabels(Classes, $"the model has {Classes} classes");
     }
 
     /// <summary>Checks that x has the model's input shape and lies inside the bounds.</summary>

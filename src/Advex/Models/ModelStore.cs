@@ -56,7 +56,16 @@ public static class ModelStore
         if (!File.Exists(path)) throw new AdvexException($"model file not found: {path}");
         if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return LoadNative(path, normalization);
         if (path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
-            return LoadNative(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ManifestName), normalization);
+        {
+            var manifest = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ManifestName);
+            if (!File.Exists(manifest))
+                throw new AdvexException(
+                    $"model weights {path} have no {ManifestName} beside them (a native model is a {ManifestName} manifest plus its weights)");
+            var named = ReadManifest(manifest).Weights;
+            if (named != Path.GetFileName(path))
+                throw new AdvexException($"model weights {path}: the {ManifestName} beside them names weights '{named}', not this file");
+            return LoadNative(manifest, normalization);
+        }
         return TorchScript.Load(path, inputShape ?? [1, 28, 28], normalization);
     }
 
@@ -80,6 +89,9 @@ public static class ModelStore
         if (m.Format != ModelManifest.CurrentFormat)
             throw new AdvexException($"model manifest {manifestPath} has format '{m.Format}', expected '{ModelManifest.CurrentFormat}'");
         var module = Architectures.Create(m.Architecture, m.InputShape, m.Classes);
+        if (m.Weights is null || m.Weights.Length == 0 || m.Weights != Path.GetFileName(m.Weights) || m.Weights is "." or "..")
+            throw new AdvexException(
+                $"model manifest {manifestPath}: weights '{m.Weights}' must be a file name inside the model's folder");
         var weights = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(manifestPath))!, m.Weights);
         if (!File.Exists(weights)) throw new AdvexException($"model weights not found: {weights}");
         try
@@ -94,6 +106,6 @@ public static class ModelStore
                             (m.Normalization is { } n ? new Normalization(n.Mean, n.Std) : null);
         module.eval();
         return new Classifier(module, m.InputShape, m.Classes, normalization, m.Bounds[0], m.Bounds[1], "native",
-            m.Architecture);
+            m.Architecture) { Source = manifestPath };
     }
 }

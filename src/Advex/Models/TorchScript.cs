@@ -18,7 +18,7 @@ public static class TorchScript
         }
         catch (Exception e)
         {
-            throw new AdvexException($"cannot load TorchScript model {path}: {FirstLine(e.Message)}");
+            throw new AdvexException($"cannot load TorchScript model {path}: {Native.NativeErrors.Cause(e.Message)}");
         }
         module.eval();
         long[] outShape;
@@ -34,7 +34,7 @@ public static class TorchScript
             {
                 module.Dispose();
                 throw new AdvexException(
-                    $"model {path} failed on input [2,{string.Join(",", inputShape)}]: {FirstLine(e.Message)}");
+                    $"model {path} failed on input [2,{string.Join(",", inputShape)}]: {Native.NativeErrors.Cause(e.Message)}");
             }
         }
         if (outShape.Length != 2 || outShape[0] != 2)
@@ -43,7 +43,7 @@ public static class TorchScript
             throw new AdvexException(
                 $"model {path} output has shape [{string.Join(",", outShape)}] for 2 inputs, expected [N,C] logits");
         }
-        return new Classifier(module, inputShape, (int)outShape[1], normalization, kind: "torchscript");
+        return new Classifier(module, inputShape, (int)outShape[1], normalization, kind: "torchscript") { Source = path };
     }
 
     /// <summary>Presents a loaded ScriptModule as an ordinary module (mode switches and parameters pass through).</summary>
@@ -66,6 +66,4 @@ public static class TorchScript
             if (disposing) script.Dispose();
         }
     }
-
-    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
 }

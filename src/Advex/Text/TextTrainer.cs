@@ -76,6 +76,7 @@ public sealed record TextTrainer
         var b = 0;
         foreach (var idx in Batching.Epoch(train.Count, options.BatchSize, options.Seed, epoch))
         {
+            Interruption.ThrowIfRequested(() => $"in epoch {epoch}; nothing of this run was written");
             using var scope = NewDisposeScope();
             var (ids, y) = train.Batch(idx);
             optimizer.zero_grad();

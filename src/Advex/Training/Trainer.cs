@@ -76,7 +76,10 @@ public sealed record Trainer
         {
             SetLr(optimizer, lr);
             var clock = Stopwatch.StartNew();
-            var (trainLoss, trainAcc) = RunEpoch(model, optimizer, train, options, epoch);
+            var kept = outDir is null ? "nothing was written"
+                : epoch > 1 ? $"the checkpoint of epoch {epoch - 1} is kept (continue with resume)"
+                : "no epoch finished, no checkpoint was written";
+            var (trainLoss, trainAcc) = RunEpoch(model, optimizer, train, options, epoch, kept);
             if (options.LrSchedule == "one-cycle") lr = optimizer.ParamGroups.First().LearningRate;
             var testSummary = ClassifierMetrics.Evaluate(model, test);
             var metrics = new EpochMetrics(epoch, trainLoss, trainAcc, testSummary.Loss, testSummary.Accuracy, lr,
@@ -116,7 +119,7 @@ public sealed record Trainer
     }
 
     private (double Loss, double Accuracy) RunEpoch(Classifier model, OptimizerHelper optimizer, Dataset train,
-        TrainOptions options, int epoch)
+        TrainOptions options, int epoch, string kept)
     {
         model.Module.train();
         double lossSum = 0;
@@ -125,6 +128,7 @@ public sealed record Trainer
         var b = 0;
         foreach (var idx in Batching.Epoch(train.Count, options.BatchSize, options.Seed, epoch))
         {
+            Interruption.ThrowIfRequested(() => $"in epoch {epoch}; {kept}");
             using var scope = NewDisposeScope();
             var (x, y) = train.Batch(idx);
             if (options.LrSchedule == "one-cycle")

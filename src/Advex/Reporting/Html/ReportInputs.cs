@@ -21,6 +21,13 @@ public sealed record ReportInputs(
     IReadOnlyList<Source<string>> Images,
     IReadOnlyList<string> Skipped)
 {
+    /// <summary>Inputs that could not be used, with the reason: a named file that holds no result, a damaged result
+    /// file inside a folder, a folder with nothing to show. The report command warns about each.</summary>
+    public IReadOnlyList<string> Unusable { get; init; } = [];
+
+    /// <summary>True when no input gave anything to report.</summary>
+    public bool IsEmpty => Evals.Count + Optimizers.Count + Trainings.Count + Images.Count == 0;
+
     /// <summary>
     /// Reads run folders (recursively) and files. JSON is recognised by content: an evaluation (<c>runs</c> and
     /// <c>clean_accuracy</c>), an optimizer comparison (<c>optimizers</c> and <c>target</c>) or anything with an
@@ -30,10 +37,11 @@ public sealed record ReportInputs(
     public static ReportInputs Load(IEnumerable<string> from, string? exclude = null)
     {
         var excluded = exclude is null ? null : Path.GetFullPath(exclude).TrimEnd('/', '\\') + Path.DirectorySeparatorChar;
-        var files = new List<(string Path, string Label)>();
+        var files = new List<(string Path, string Label, int Item)>();
         var items = from.ToList();
-        foreach (var item in items)
+        for (var itemIndex = 0; itemIndex < items.Count; itemIndex++)
         {
+            var item = items[itemIndex];
             if (Directory.Exists(item))
             {
                 var root = Path.GetFullPath(item);
@@ -46,9 +54,9 @@ public sealed record ReportInputs(
                     .Order(StringComparer.Ordinal)
                     // labels are paths inside the folder, prefixed by its name when there are several inputs
                     .Select(f => (f, (items.Count > 1 ? Path.Combine(name, Path.GetRelativePath(root, f))
-                        : Path.GetRelativePath(root, f)).Replace('\\', '/'))));
+                        : Path.GetRelativePath(root, f)).Replace('\\', '/'), itemIndex)));
             }
-            else if (File.Exists(item)) files.Add((Path.GetFullPath(item), Path.GetFileName(item)));
+            else if (File.Exists(item)) files.Add((Path.GetFullPath(item), Path.GetFileName(item), itemIndex));
             else throw new AdvexException($"--from: '{item}' is neither a folder nor a file");
         }
 
@@ -58,15 +66,33 @@ public sealed record ReportInputs(
         var images = new List<Source<string>>();
         var skipped = new List<string>();
         var seen = new HashSet<string>();
-        foreach (var (path, label) in files.DistinctBy(f => f.Path))
+        var used = new HashSet<int>();
+        var unusable = new List<string>();
+        foreach (var (path, label, item) in files.DistinctBy(f => f.Path))
+        {
+            var named = !Directory.Exists(items[item]);
+            var before = evals.Count + optimizers.Count + trainings.Count + images.Count;
+            var skippedBefore = skipped.Count;
+            Classify(path, label);
+            if (evals.Count + optimizers.Count + trainings.Count + images.Count > before) used.Add(item);
+            else if (skipped.Count > skippedBefore && (named || skipped[^1].EndsWith(')')))
+                unusable.Add(named ? $"{items[item]}: {Reason(skipped[^1], label)}" : $"{path}: {Reason(skipped[^1], label)}");
+            else if (skipped.Count == skippedBefore) used.Add(item); // a duplicate of a file already read
+        }
+        for (var i = 0; i < items.Count; i++)
+            if (Directory.Exists(items[i]) && !used.Contains(i))
+                unusable.Add($"{items[i]}: no evaluation, optimizer comparison, training run or figure in this folder");
+        return new ReportInputs(evals, optimizers, trainings, images, skipped) { Unusable = unusable };
+
+        void Classify(string path, string label)
         {
             if (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             {
                 images.Add(new Source<string>(path, label, Path.GetFileName(path)));
-                continue;
+                return;
             }
             var text = File.ReadAllText(path);
-            if (!seen.Add(text)) continue;
+            if (!seen.Add(text)) return;
             JsonElement root;
             try
             {
@@ -76,7 +102,7 @@ public sealed record ReportInputs(
             catch (JsonException)
             {
                 skipped.Add($"{label} (not valid JSON)");
-                continue;
+                return;
             }
             try
             {
@@ -93,8 +119,12 @@ public sealed record ReportInputs(
                 skipped.Add($"{label} ({e.Message})");
             }
         }
-        return new ReportInputs(evals, optimizers, trainings, images, skipped);
     }
+
+    private static string Reason(string skipped, string label) =>
+        skipped.Length > label.Length + 2 && skipped.StartsWith(label + " (", StringComparison.Ordinal)
+            ? skipped[(label.Length + 2)..^1]
+            : "not an evaluation, optimizer comparison or per-epoch JSON";
 
     private static bool Has(JsonElement e, string name, JsonValueKind kind) =>
         e.TryGetProperty(name, out var p) && p.ValueKind == kind;

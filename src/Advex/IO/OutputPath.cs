@@ -1,0 +1,66 @@
+namespace Advex.IO;
+
+/// <summary>
+/// Where an output may go. A file output may only create or replace a regular file; a symbolic link is written
+/// through (its final target is replaced, the link stays); devices, pipes, sockets and folders are refused.
+/// A folder output must be a folder or not exist yet. <see cref="CheckFile"/> and <see cref="CheckFolder"/> also
+/// prove the location writable by creating and removing a probe file, so a job can refuse before doing any work.
+/// </summary>
+public static class OutputPath
+{
+    /// <summary>The file that writing <paramref name="path"/> really replaces (a link's final target).</summary>
+    public static string ResolveFile(string path, string? parameter = null)
+    {
+        var full = Path.GetFullPath(path);
+        var kind = FileKinds.Of(full);
+        if (kind == FileKind.SymbolicLink)
+        {
+            full = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+            kind = FileKinds.Of(full);
+            if (kind == FileKind.SymbolicLink) throw Refused(path, parameter, "a symbolic link that never reaches a file");
+        }
+        if (kind is not (FileKind.Missing or FileKind.Regular))
+            throw Refused(path, parameter, $"{kind.Describe()}, not a regular file; it is never replaced");
+        return full;
+    }
+
+    /// <summary>Refuses a file output that cannot be written, before any work.</summary>
+    public static void CheckFile(string path, string parameter)
+    {
+        var target = ResolveFile(path, parameter);
+        ProbeWritable(Path.GetDirectoryName(target)!, path, parameter);
+    }
+
+    /// <summary>Refuses a folder output that is not a folder or cannot be written, before any work.</summary>
+    public static void CheckFolder(string path, string parameter)
+    {
+        var full = Path.GetFullPath(path);
+        var kind = FileKinds.Of(full, followLinks: true);
+        if (kind is not (FileKind.Missing or FileKind.Directory))
+            throw Refused(path, parameter, $"{kind.Describe()}, not a folder");
+        ProbeWritable(full, path, parameter);
+    }
+
+    private static void ProbeWritable(string dir, string path, string parameter)
+    {
+        var existing = dir;
+        while (FileKinds.Of(existing, followLinks: true) == FileKind.Missing)
+            existing = Path.GetDirectoryName(existing) ?? throw Refused(path, parameter, "not under any folder");
+        if (FileKinds.Of(existing, followLinks: true) != FileKind.Directory)
+            throw Refused(path, parameter, $"{existing} is a file, not a folder");
+        var probe = StaleTemps.NewName(Path.Combine(existing, "advex-probe"));
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write)) { }
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Refused(path, parameter, $"cannot create files in {existing}" +
+                (e is UnauthorizedAccessException ? " (permission denied)" : ""));
+        }
+    }
+
+    private static AdvexException Refused(string path, string? parameter, string why) =>
+        new($"{(parameter is null ? "" : parameter + " ")}{path}: {why}");
+}
