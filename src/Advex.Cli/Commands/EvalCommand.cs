@@ -33,6 +33,7 @@ public static class EvalCommand
         cmd.SetAction(p =>
         {
             var names = p.GetValue(attack)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (names.Length == 0) throw new AdvexException("--attack: empty list");
             var epsList = Opts.ParseEps(p.GetValue(eps)!);
             var settings = attackOptions.Read(p);
             var attacks = BuildAttacks(names, epsList, settings);

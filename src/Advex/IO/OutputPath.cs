@@ -15,9 +15,15 @@ public static class OutputPath
         var kind = FileKinds.Of(full);
         if (kind == FileKind.SymbolicLink)
         {
-            full = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+            try
+            {
+                full = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+            }
+            catch (IOException)
+            {
+                throw Refused(path, parameter, "a symbolic link that never reaches a file (a loop)");
+            }
             kind = FileKinds.Of(full);
-            if (kind == FileKind.SymbolicLink) throw Refused(path, parameter, "a symbolic link that never reaches a file");
         }
         if (kind is not (FileKind.Missing or FileKind.Regular))
             throw Refused(path, parameter, $"{kind.Describe()}, not a regular file; it is never replaced");
