@@ -69,7 +69,7 @@ public sealed record AdvGanTrainer
                 figures = figures with { TestSuccess = testSuccess, TestMeanL2 = testL2, Seconds = clock.Elapsed.TotalSeconds };
                 history.Add(figures);
                 if (outDir != null)
-                    GanCheckpoint.Save(outDir, g, d, optG, optD, new CheckpointState(epoch, history, Fingerprint(options)));
+                    GanCheckpoint.Save(outDir, epoch, g, d, optG, optD, new CheckpointState(epoch, history, Fingerprint(options)));
                 OnEpoch?.Invoke(figures, samples);
             }
         }

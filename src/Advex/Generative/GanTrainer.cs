@@ -79,7 +79,7 @@ public sealed record GanTrainer
             var figures = new GanEpoch(epoch, dLoss, gLoss, dReal, dFake, score, clock.Elapsed.TotalSeconds);
             history.Add(figures);
             if (outDir != null)
-                GanCheckpoint.Save(outDir, g, d, optG, optD, new CheckpointState(epoch, history, options.Seed,
+                GanCheckpoint.Save(outDir, epoch, g, d, optG, optD, new CheckpointState(epoch, history, options.Seed,
                     options.Architecture, options.Latent, options.BatchSize));
             OnEpoch?.Invoke(figures, Samples(g, fixedNoise, Scorer));
         }

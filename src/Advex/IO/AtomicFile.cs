@@ -8,9 +8,12 @@ namespace Advex.IO;
 /// </summary>
 public static class AtomicFile
 {
-    /// <summary>Test hook: when set to a file name, the writer of that file stops just before the rename
-    /// (prints a line on stderr and waits to be killed), so a test can kill a process inside a write.</summary>
+    /// <summary>Test hook: <c>NAME</c> or <c>NAME#K</c> makes the K-th write (default the first) of a file whose
+    /// path ends with /NAME stop just before the rename, print a line on stderr and wait to be killed, so a test can
+    /// kill a process inside a write.</summary>
     public const string PauseVariable = "ADVEX_TEST_PAUSE_BEFORE_RENAME";
+
+    private static int pauseMatches;
 
     public static void Write(string path, Action<string> writeTo)
     {
@@ -38,8 +41,10 @@ public static class AtomicFile
 
     private static void PauseIfAsked(string target, string tmp)
     {
-        if (Environment.GetEnvironmentVariable(PauseVariable) is not { Length: > 0 } name ||
-            !target.EndsWith(Path.DirectorySeparatorChar + name, StringComparison.Ordinal)) return;
+        if (Environment.GetEnvironmentVariable(PauseVariable) is not { Length: > 0 } hook) return;
+        var (name, nth) = hook.Split('#') is [var n, var k] && int.TryParse(k, out var kth) ? (n, kth) : (hook, 1);
+        if (!target.EndsWith(Path.DirectorySeparatorChar + name, StringComparison.Ordinal) ||
+            Interlocked.Increment(ref pauseMatches) != nth) return;
         Console.Error.WriteLine($"advex-test: paused before renaming {tmp}");
         Console.Error.Flush();
         Thread.Sleep(Timeout.Infinite);

@@ -39,7 +39,7 @@ public sealed class RunLock : IDisposable
             var fd = Posix.OpenOrCreate(path);
             if (!Posix.TryLockExclusive(fd))
             {
-                var owner = Posix.ReadUnlocked(path).Split('\n', 2);
+                var owner = Owner(path);
                 Posix.Close(fd);
                 throw new AdvexException(owner.Length == 2 && int.TryParse(owner[0], out var pid)
                     ? $"{folder} is in use by pid {pid} ({owner[1].Trim()})"
@@ -54,6 +54,17 @@ public sealed class RunLock : IDisposable
             Posix.Overwrite(fd, $"{Environment.ProcessId}\n{command}\n");
             StaleTemps.Clean(full, recursive: true);
             return new RunLock(fd, path, full, created);
+        }
+    }
+
+    /// <summary>The holder's "pid\ncommand"; a holder that has just taken the lock writes it a moment later.</summary>
+    private static string[] Owner(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var owner = Posix.ReadUnlocked(path).Split('\n', 2);
+            if (owner.Length == 2 || attempt == 20) return owner;
+            Thread.Sleep(50);
         }
     }
 

@@ -64,11 +64,11 @@ public sealed record Trainer
         if (resume)
         {
             if (outDir is null) throw new AdvexException("--resume needs --out <dir> holding a checkpoint");
-            var state = LoadCheckpoint(outDir, module, optimizer, options);
+            var (state, dir) = LoadCheckpoint(outDir, module, optimizer, options);
             history.AddRange(state.History);
             (lr, plateau.Best, plateau.BadEpochs) = (state.Lr, state.PlateauBest, state.PlateauBadEpochs);
             start = state.Epoch + 1;
-            State?.Load(Path.Combine(outDir, CheckpointDir));
+            State?.Load(dir);
             if (history.Count > 0 && StopAfter?.Invoke(history[^1]) == true) start = options.Epochs + 1;
         }
 
@@ -90,11 +90,8 @@ public sealed record Trainer
             history.Add(metrics);
             if (options.Plateau) lr = plateau.Step(testSummary.Loss, lr);
             if (outDir != null)
-            {
-                State?.Save(Directory.CreateDirectory(Path.Combine(outDir, CheckpointDir)).FullName);
                 SaveCheckpoint(outDir, model, optimizer, new CheckpointState(epoch, lr, plateau.Best, plateau.BadEpochs,
                     history, options.Seed, options.Architecture));
-            }
             OnEpoch?.Invoke(metrics);
             if (StopAfter?.Invoke(metrics) == true) break;
         }
@@ -171,20 +168,22 @@ public sealed record Trainer
     private sealed record CheckpointState(int Epoch, double Lr, double PlateauBest, int PlateauBadEpochs,
         List<EpochMetrics> History, int Seed, string Architecture);
 
-    private static void SaveCheckpoint(string outDir, Classifier model, OptimizerHelper optimizer, CheckpointState state)
-    {
-        var dir = Path.Combine(outDir, CheckpointDir);
-        Directory.CreateDirectory(dir);
-        AtomicFile.Write(Path.Combine(dir, "model.bin"), tmp => model.Module.save(tmp));
-        AtomicFile.Write(Path.Combine(dir, "optimizer.bin"), tmp => optimizer.save_state_dict(tmp));
-        AtomicFile.WriteAllText(Path.Combine(dir, "state.json"), JsonSerializer.Serialize(state, ModelStore.Json));
-    }
+    /// <summary>The model, optimizer, trainer state and hook state of one epoch, committed as one unit.</summary>
+    private void SaveCheckpoint(string outDir, Classifier model, OptimizerHelper optimizer, CheckpointState state) =>
+        Checkpoint.Commit(Path.Combine(outDir, CheckpointDir), state.Epoch, dir =>
+        {
+            State?.Save(dir);
+            AtomicFile.Write(Path.Combine(dir, "model.bin"), tmp => model.Module.save(tmp));
+            AtomicFile.Write(Path.Combine(dir, "optimizer.bin"), tmp => optimizer.save_state_dict(tmp));
+            AtomicFile.WriteAllText(Path.Combine(dir, "state.json"), JsonSerializer.Serialize(state, ModelStore.Json));
+        });
 
-    private static CheckpointState LoadCheckpoint(string outDir, nn.Module module, OptimizerHelper optimizer, TrainOptions o)
+    private static (CheckpointState State, string Dir) LoadCheckpoint(string outDir, nn.Module module,
+        OptimizerHelper optimizer, TrainOptions o)
     {
-        var dir = Path.Combine(outDir, CheckpointDir);
+        var dir = Checkpoint.Committed(Path.Combine(outDir, CheckpointDir))
+                  ?? throw new AdvexException($"nothing to resume: no checkpoint in {Path.Combine(outDir, CheckpointDir)}");
         var statePath = Path.Combine(dir, "state.json");
-        if (!File.Exists(statePath)) throw new AdvexException($"nothing to resume: no checkpoint in {dir}");
         var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath), ModelStore.Json)
                     ?? throw new AdvexException($"checkpoint {statePath} is empty");
         if (state.Architecture != o.Architecture || state.Seed != o.Seed)
@@ -192,6 +191,6 @@ public sealed record Trainer
                 $"checkpoint in {dir} was made with --model {state.Architecture} --seed {state.Seed}; resume with the same options");
         module.load(Path.Combine(dir, "model.bin"));
         optimizer.load_state_dict(Path.Combine(dir, "optimizer.bin"));
-        return state;
+        return (state, dir);
     }
 }

@@ -47,7 +47,7 @@ public sealed class CliEndToEndTests
             .GetProperty("epochs").EnumerateArray()
             .Select(e => $"{e.GetProperty("train_loss")} {e.GetProperty("test_loss")} {e.GetProperty("test_accuracy")}");
         Assert.Equal(Metrics(Path.Combine(dir, "a", "training.json")), Metrics(Path.Combine(dir, "b", "training.json")));
-        foreach (var f in new[] { "loss.png", "accuracy.png", "model.json", "checkpoint/state.json" })
+        foreach (var f in new[] { "loss.png", "accuracy.png", "model.json", "checkpoint/current" })
             Assert.True(File.Exists(Path.Combine(dir, "a", f)), f);
         // the folder is a model: eval --model <train output>
         var e = CliRunner.Run("eval", "--model", Path.Combine(dir, "a"), "--limit", "100", "--eps", "0.1", "--quiet");

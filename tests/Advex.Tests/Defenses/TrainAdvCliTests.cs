@@ -23,8 +23,9 @@ public sealed class TrainAdvCliTests
         var full = Path.Combine(dir, "full");
         var r = CliRunner.Run(Args(method, full, 2));
         Assert.True(r.ExitCode == 0, r.Err);
-        string[] files = ["accuracy.png", "loss.png", "model.bin", "training.json", "checkpoint/early_stopping.json",
-            "checkpoint/best.bin", .. method == "fgsm-ep" ? ["checkpoint/perturbations.bin"] : Array.Empty<string>()];
+        var checkpoint = Path.GetRelativePath(full, Advex.IO.Checkpoint.Committed(Path.Combine(full, "checkpoint"))!);
+        string[] files = ["accuracy.png", "loss.png", "model.bin", "training.json", $"{checkpoint}/early_stopping.json",
+            $"{checkpoint}/best.bin", .. method == "fgsm-ep" ? [$"{checkpoint}/perturbations.bin"] : Array.Empty<string>()];
         foreach (var f in files) Assert.True(File.Exists(Path.Combine(full, f)), f);
         var root = JsonDocument.Parse(File.ReadAllText(Path.Combine(full, "training.json"))).RootElement;
         var adv = root.GetProperty("adversarial");

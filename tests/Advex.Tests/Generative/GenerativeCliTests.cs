@@ -28,7 +28,7 @@ public sealed class GenerativeCliTests(TrainedLeNet lenet)
         foreach (var key in new[] { "d_loss", "g_loss", "d_real", "d_fake", "inception_score", "seconds" })
             Assert.True(epochs[1].TryGetProperty(key, out _), $"epochs[].{key} missing");
         foreach (var file in new[] { "samples_epoch_001.png", "samples_epoch_002.png", "samples.png", "loss.png",
-                     "d_outputs.png", "inception_score.png", "generator.bin", "gan.json", "checkpoint/state.json" })
+                     "d_outputs.png", "inception_score.png", "generator.bin", "gan.json", "checkpoint/current", "checkpoint/epoch-0002/state.json" })
             Assert.True(File.Exists(Path.Combine(dir, "run", file)), $"{file} missing");
         Assert.Contains("IS", r.Out);
     }
@@ -43,7 +43,7 @@ public sealed class GenerativeCliTests(TrainedLeNet lenet)
             "--json", Path.Combine(dir, "train.json"), "--quiet");
         Assert.True(r.ExitCode == 0, r.Err);
         foreach (var file in new[] { "samples_epoch_001.png", "samples.png", "loss.png", "success.png", "generator.json",
-                     "generator.bin", "checkpoint/state.json" })
+                     "generator.bin", "checkpoint/current", "checkpoint/epoch-0001/state.json" })
             Assert.True(File.Exists(Path.Combine(gen, file)), $"{file} missing");
         var epochs = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "train.json"))).RootElement.GetProperty("epochs");
         Assert.Equal(1, epochs.GetArrayLength());
