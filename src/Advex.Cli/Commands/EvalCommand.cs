@@ -73,6 +73,8 @@ public static class EvalCommand
         string modelPath, string? json, string? reportDir)
     {
         model.CheckData(data);
+        ui.Line($"evaluating {data.Count} {data.Spec} {data.Split} samples: " +
+                string.Join(", ", attacks.Select(a => a.IsBounded ? $"{a.Name} ε={a.Eps.ToString("0.####", CultureInfo.InvariantCulture)}" : a.Name)));
         var report = ui.WithProgress("attack", progress =>
             new RobustnessEvaluator
             {

@@ -129,7 +129,7 @@ public sealed class CrashAndConcurrencyTests
         var json = Path.Combine(dir, "eval.json");
         using var child = ChildAdvex.Start(["eval", "--model", Path.Combine(Paths.TorchScript, "lenet.pt"),
             "--attack", "pgd", "--steps", "200", "--eps", "0.1", "--json", json, "--quiet"]);
-        Thread.Sleep(TimeSpan.FromSeconds(4));
+        child.WaitForLine(l => l.StartsWith("evaluating", StringComparison.Ordinal), Patience);
         child.Signal("TERM");
         Assert.Equal(143, child.WaitForExit(Patience));
         var line = Assert.Single(child.Err.Trim().Split('\n'));
