@@ -1,5 +1,6 @@
 namespace Advex.Cli.Commands;
 
+using Advex.Workflows;
 using System.CommandLine;
 using System.Diagnostics;
 using Advex.Data;

@@ -1,6 +1,5 @@
 namespace Advex.Attacks;
 
-using Advex.Generative;
 
 /// <summary>
 /// Every attack by its command-line name, built from an ε and <see cref="AttackSettings"/>. The registry drives the

@@ -1,6 +1,6 @@
 namespace Advex.Attacks;
 
-using Advex.Attacks.Core;
+using Advex.Validation;
 using Advex.Models;
 using static TorchSharp.torch;
 

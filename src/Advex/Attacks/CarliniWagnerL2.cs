@@ -1,5 +1,6 @@
 namespace Advex.Attacks;
 
+using Advex.Validation;
 using Advex.Attacks.Core;
 using Advex.Models;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
 namespace Advex.Defenses;
 
-using Advex.Attacks.Core;
+using Advex.Validation;
 
 /// <summary>
 /// How to harden an image classifier by adversarial training (L∞, pixels in [0,1]); validated on construction.

@@ -2,7 +2,6 @@ namespace Advex.Defenses;
 
 using System.Text.Json;
 using Advex.Attacks;
-using Advex.Attacks.Core;
 using Advex.Data;
 using Advex.Models;
 using Advex.Training;

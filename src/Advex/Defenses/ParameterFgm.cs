@@ -1,6 +1,6 @@
 namespace Advex.Defenses;
 
-using Advex.Attacks.Core;
+using Advex.Validation;
 using static TorchSharp.torch;
 
 /// <summary>

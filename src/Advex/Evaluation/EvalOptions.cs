@@ -1,6 +1,6 @@
 namespace Advex.Evaluation;
 
-using Advex.Attacks.Core;
+using Advex.Validation;
 
 /// <summary>Options of a robustness evaluation.</summary>
 public sealed record EvalOptions

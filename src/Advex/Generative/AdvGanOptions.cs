@@ -1,6 +1,6 @@
 namespace Advex.Generative;
 
-using Advex.Attacks.Core;
+using Advex.Validation;
 
 /// <summary>
 /// How to train AdvGAN. Defaults follow seed 000 and the reference implementation: ε 0.3 (L∞, δ clamped),

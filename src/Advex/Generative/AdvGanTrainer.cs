@@ -3,6 +3,7 @@ namespace Advex.Generative;
 using System.Diagnostics;
 using System.Text.Json;
 using Advex.Attacks.Core;
+using Advex.Attacks;
 using Advex.Data;
 using Advex.IO;
 using Advex.Models;

@@ -1,6 +1,6 @@
 namespace Advex.Generative;
 
-using Advex.Attacks.Core;
+using Advex.Validation;
 
 /// <summary>
 /// How to train a GAN. The training recipe is seed 001's: BCE, Adam lr 2e-4 with betas (0.5, 0.999) for both

@@ -1,6 +1,6 @@
 namespace Advex.Text;
 
-using Advex.Attacks.Core;
+using Advex.Validation;
 using Advex.Data;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 namespace Advex.Text;
 
-using Advex.Attacks.Core;
+using Advex.Validation;
 
 /// <summary>
 /// How to train the sentiment <see cref="TextCnn"/>: Adam (lr 1e-3), batch 50, dropout 0.5, sentences cut at 64

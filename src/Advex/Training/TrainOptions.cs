@@ -1,6 +1,6 @@
 namespace Advex.Training;
 
-using Advex.Attacks.Core;
+using Advex.Validation;
 using Advex.Models;
 
 /// <summary>

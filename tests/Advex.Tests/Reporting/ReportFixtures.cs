@@ -1,5 +1,8 @@
 namespace Advex.Tests.Reporting;
 
+using Advex.Models;
+using Advex.Validation;
+using Advex.Workflows;
 using Advex.Evaluation;
 using Advex.Reporting;
 using Advex.Tests.Support;

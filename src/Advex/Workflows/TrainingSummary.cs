@@ -1,4 +1,6 @@
-namespace Advex.Training;
+namespace Advex.Workflows;
+
+using Advex.Training;
 
 /// <summary>One class's test accuracy after training.</summary>
 public sealed record ClassAccuracy(int Class, string Name, double Accuracy);

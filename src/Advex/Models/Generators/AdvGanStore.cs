@@ -1,4 +1,4 @@
-namespace Advex.Generative;
+namespace Advex.Models;
 
 using System.Text.Json;
 using Advex.IO;

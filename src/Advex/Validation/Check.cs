@@ -1,4 +1,4 @@
-namespace Advex.Attacks.Core;
+namespace Advex.Validation;
 
 /// <summary>Validation for attack options: precise messages naming the parameter, thrown at construction.</summary>
 public static class Check

@@ -1,4 +1,4 @@
-namespace Advex.Generative;
+namespace Advex.Models;
 
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +8,7 @@ using static TorchSharp.torch.nn;
 /// AdvGAN's generator (Xiao et al. 2018, Appendix; the layer sizes of the reference implementation, small enough for
 /// a CPU): an encoder of three 3×3 convolutions (8, 16 and 32 channels, the last two of stride 2) → four residual
 /// blocks → a decoder of transposed convolutions back to the input size, tanh. For 28×28 MNIST the feature maps are
-/// 26, 12, 5 → 11, 23, 28. Maps x [N, C, 28, 28] to a raw perturbation in [−1, 1]; <see cref="AdvGan"/> clamps it
+/// 26, 12, 5 → 11, 23, 28. Maps x [N, C, 28, 28] to a raw perturbation in [−1, 1]; <c>Advex.Attacks.AdvGan</c> clamps it
 /// to ±ε. Instance norm throughout (no batch statistics), so a sample's δ never depends on its batch and train and
 /// eval modes compute the same function.
 /// </summary>

@@ -1,4 +1,4 @@
-namespace Advex.Generative;
+namespace Advex.Models;
 
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,5 +1,6 @@
-namespace Advex.Generative;
+namespace Advex.Attacks;
 
+using Advex.Validation;
 using Advex.Attacks;
 using Advex.Models;
 using static TorchSharp.torch;
@@ -18,9 +19,9 @@ public sealed record AdvGan : Attack
 
     public AdvGan(double eps, AdvGanGenerator generator, double generatorEps, int? targetClass = null, string? source = null)
     {
-        this.eps = Attacks.Core.Check.NonNegative(eps, "eps");
+        this.eps = Check.NonNegative(eps, "eps");
         Generator = generator;
-        GeneratorEps = Attacks.Core.Check.Positive(generatorEps, "generator eps");
+        GeneratorEps = Check.Positive(generatorEps, "generator eps");
         TargetClass = targetClass;
         Source = source;
     }
