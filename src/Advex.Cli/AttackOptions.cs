@@ -19,13 +19,14 @@ public sealed class AttackOptions
     public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "sgd, rmsprop or adam (optimizer attack)" };
     public Option<double?> Overshoot { get; } = new("--overshoot") { Description = "overshoot (DeepFool)" };
     public Option<string?> Generator { get; } = new("--generator") { Description = "AdvGAN generator file or folder" };
+    public Option<int?> Queries { get; } = new("--queries") { Description = "query budget (Square, default 5000)" };
 
     public void AddTo(Command cmd)
     {
         foreach (Option o in new Option[]
                  {
                      Norm, Steps, StepSize, RandomStart, Restarts, Momentum, C, Kappa, BinarySearchSteps, Lr, Optimizer,
-                     Overshoot, Generator,
+                     Overshoot, Generator, Queries,
                  })
             cmd.Options.Add(o);
     }
@@ -45,5 +46,6 @@ public sealed class AttackOptions
         Optimizer = p.GetValue(Optimizer),
         Overshoot = p.GetValue(Overshoot),
         Generator = p.GetValue(Generator),
+        Queries = p.GetValue(Queries),
     };
 }

@@ -39,6 +39,14 @@ public sealed class Ui
 
     public void Write(Table table) => Console.Write(table);
 
+    /// <summary>Runs a library job with one progress bar: its bar events move the bar, its lines are printed.</summary>
+    public T Job<T>(string description, Func<IProgress<Workflows.JobProgress>, T> work) =>
+        WithProgress(description, report => work(new Workflows.SyncProgress<Workflows.JobProgress>(p =>
+        {
+            if (p.Line != null) Line(p.Line);
+            if (p.Total > 0) report(p.Done, p.Total);
+        })));
+
     /// <summary>Runs work with one progress bar; the callback reports (done, total).</summary>
     public T WithProgress<T>(string description, Func<Action<double, double>, T> work)
     {

@@ -9,6 +9,7 @@ using Advex.Evaluation;
 using Advex.Generative;
 using Advex.Models;
 using Advex.Training;
+using Advex.Workflows;
 
 /// <summary>
 /// <c>advex demo [--out dir] [--quick]</c>: the newcomer's path on the embedded MNIST. Trains LeNet, then runs the
@@ -49,8 +50,8 @@ public static class DemoCommand
         Step(1, $"train LeNet, {plan.Epochs} epoch(s) on {(plan.TrainLimit is { } l ? $"the first {l}" : "all")} MNIST training images");
         var options = new TrainOptions { Epochs = plan.Epochs, Seed = seed }.Validate();
         var modelDir = Path.Combine(dir, "model");
-        var trained = TrainCommand.Run(ui, "mnist", null, plan.TrainLimit, options, modelDir, false, null);
-        using var model = trained.Model;
+        using var trained = TrainCommand.Run(ui, new TrainJob { Limit = plan.TrainLimit, Options = options, OutDir = modelDir });
+        var model = trained.Model;
         using var test = Opts.LoadData("mnist", "test", null, null);
         EvalOptions Eval(double[] eps) => new() { Seed = seed, Command = command, Eps = eps };
 
@@ -88,10 +89,12 @@ public static class DemoCommand
 
         Step(7, $"adversarial training: PGD-AT LeNet (ε {eps}, 5 steps), {plan.HardenEpochs} epoch(s) on {plan.HardenTrainLimit} images, then FGSM and PGD-40 against it");
         var hardenedDir = Path.Combine(dir, "hardened");
-        var hardened = TrainCommand.Run(ui, "mnist", null, plan.HardenTrainLimit, options with { Epochs = plan.HardenEpochs },
-            hardenedDir, false, null, adversarial: new AdversarialTraining("pgd", eps, steps: 5, heldout: 500));
-        using (var hardenedModel = hardened.Model)
-            WithSubset(test, plan.StrongCount, data => EvalCommand.Run(ui, hardenedModel, data,
+        using (var hardened = TrainCommand.Run(ui, new TrainJob
+               {
+                   Limit = plan.HardenTrainLimit, Options = options with { Epochs = plan.HardenEpochs }, OutDir = hardenedDir,
+                   Adversarial = new AdversarialTraining("pgd", eps, steps: 5, heldout: 500),
+               }))
+            WithSubset(test, plan.StrongCount, data => EvalCommand.Run(ui, hardened.Model, data,
                 [new Fgsm(eps), new Pgd(eps, Norm.Linf, 40, 0.01)], Eval([eps]), hardenedDir, null,
                 Path.Combine(dir, "hardened-eval")));
 

@@ -6,7 +6,7 @@ using Advex.Attacks;
 using Advex.Data;
 using Advex.Evaluation;
 using Advex.Models;
-using Advex.Reporting;
+using Advex.Workflows;
 using Spectre.Console;
 
 /// <summary><c>advex eval</c>: robustness of a model under one or more attacks over a list of ε.</summary>
@@ -36,7 +36,7 @@ public static class EvalCommand
             if (names.Length == 0) throw new AdvexException("--attack: empty list");
             var epsList = Opts.ParseEps(p.GetValue(eps)!);
             var settings = attackOptions.Read(p);
-            var attacks = BuildAttacks(names, epsList, settings);
+            var attacks = AttackSweep.Build(names, epsList, settings);
             using var claim = Outputs.Claim(ui, p.GetValue(report), "--report", (p.GetValue(json), "--json"));
             var modelPath = source.ModelPath(p);
             using var classifier = source.LoadModel(p);
@@ -56,31 +56,12 @@ public static class EvalCommand
         return cmd;
     }
 
-    public static List<Attack> BuildAttacks(IEnumerable<string> names, double[] eps, AttackSettings settings)
-    {
-        var attacks = new List<Attack>();
-        foreach (var name in names)
-        {
-            if (!AttackRegistry.Exists(name)) AttackRegistry.Create(name, 0, settings); // throws the naming error
-            if (AttackRegistry.IsBounded(name)) attacks.AddRange(eps.Select(e => AttackRegistry.Create(name, e, settings)));
-            else attacks.Add(AttackRegistry.Create(name, double.PositiveInfinity, settings));
-        }
-        return attacks;
-    }
-
     /// <summary>Evaluates, prints the table and sanity checks, writes JSON and figures; shared with <c>demo</c>.</summary>
     public static EvalReport Run(Ui ui, Classifier model, Dataset data, IReadOnlyList<Attack> attacks, EvalOptions options,
         string modelPath, string? json, string? reportDir)
     {
-        model.CheckData(data);
-        ui.Line($"evaluating {data.Count} {data.Spec} {data.Split} samples: " +
-                string.Join(", ", attacks.Select(a => a.IsBounded ? $"{a.Name} ε={a.Eps.ToString("0.####", CultureInfo.InvariantCulture)}" : a.Name)));
-        var report = ui.WithProgress("attack", progress =>
-            new RobustnessEvaluator
-            {
-                OnProgress = (r, runs, done, total) => progress(r * total + done, runs * total),
-            }.Evaluate(model, data, attacks, options, modelPath));
-
+        var (report, figures) = ui.Job("attack", progress =>
+            EvalWorkflow.Run(model, data, attacks, options, modelPath, json, reportDir, progress));
         ui.Line($"clean accuracy: {report.CleanAccuracy:P2} on {data.Count} {data.Spec} {data.Split} samples");
         var table = new Table().Title("Robustness").AddColumns("attack", "norm", "ε", "robust acc", "success",
             "mean L2", "median L2", "mean L∞", "seconds", "img/s");
@@ -100,13 +81,7 @@ public static class EvalCommand
             if (s.Ok) ui.Line($"ok    {s.Check}: {s.Detail}");
             else ui.Warn($"{s.Check}: {s.Detail}");
         }
-        if (json != null) JsonOutput.Write(json, report);
-        if (reportDir != null)
-        {
-            JsonOutput.Write(Path.Combine(reportDir, "eval.json"), report);
-            foreach (var f in EvalFigures.Write(reportDir, report, data.ClassNames, model.InputShape))
-                ui.Line($"wrote {f}");
-        }
+        foreach (var f in figures) ui.Line($"wrote {f}");
         return report;
     }
 }

@@ -1,13 +1,9 @@
 namespace Advex.Cli.Commands;
 
-using Advex.Workflows;
 using System.CommandLine;
-using System.Diagnostics;
-using Advex.Data;
 using Advex.Defenses;
-using Advex.Models;
-using Advex.Reporting;
 using Advex.Training;
+using Advex.Workflows;
 using Spectre.Console;
 
 /// <summary><c>advex train</c>: train a native classifier, with curves, per-class accuracy, checkpoints and resume.</summary>
@@ -101,69 +97,30 @@ public static class TrainCommand
             else if (p.GetResult(heldout) is { Implicit: false })
                 throw new AdvexException("--heldout applies to adversarial training (--adv)");
             using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out", (p.GetValue(json), "--json"));
-            var result = Run(ui, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(limit), options, p.GetValue(outDir)!,
-                p.GetValue(resume), p.GetValue(json), adversarial: hardening, classes: p.GetValue(classes));
-            result.Model.Dispose();
+            using var outcome = Run(ui, new TrainJob
+            {
+                Data = p.GetValue(data)!, DataDir = p.GetValue(dataDir), Limit = p.GetValue(limit),
+                Classes = p.GetValue(classes), Options = options, Adversarial = hardening, OutDir = p.GetValue(outDir)!,
+                Resume = p.GetValue(resume), Json = p.GetValue(json),
+            });
             return 0;
         });
         return cmd;
     }
 
-    /// <summary>Trains and writes everything into <paramref name="outDir"/>; shared with <c>demo</c>.</summary>
-    public static TrainResult Run(Ui ui, string dataSpec, string? dataDir, int? limit, TrainOptions options, string outDir,
-        bool resume, string? json, Trainer? trainer = null, AdversarialTraining? adversarial = null, int? classes = null)
+    /// <summary>Runs the train job and prints its summary; shared with <c>demo</c>.</summary>
+    public static TrainOutcome Run(Ui ui, TrainJob job)
     {
-        var clock = Stopwatch.StartNew();
-        using var all = Opts.LoadData(dataSpec, "train", dataDir, limit, classes);
-        using var test = Opts.LoadData(dataSpec, "test", dataDir, null, classes);
-        if (!all.ClassNamesKnown)
-            throw new AdvexException(
-                $"data {dataSpec} does not name its classes: give --classes K (its training labels span 0..{all.LabelArray.Max()})");
-        var (train, heldout) = adversarial is { Heldout: > 0 } ? Hardening.Split(all, adversarial.Heldout) : (all, null);
-        using var ownedTrain = ReferenceEquals(train, all) ? null : train;
-        using var ownedHeldout = heldout;
-        using var hardening = adversarial is null ? null : new Hardening(adversarial, heldout, options.Seed);
-        ui.Line($"Training {options.Architecture} on {dataSpec} ({train.Count} train / {heldout?.Count ?? 0} held out / " +
-                $"{test.Count} test), {options.Epochs} epochs, {options.Optimizer} lr {options.Lr} ({options.LrSchedule}), " +
-                $"seed {options.Seed}" + (adversarial is null ? "" :
-                    $"; adversarial {adversarial.Method} ε {adversarial.Eps} α {adversarial.Alpha:g4} steps {adversarial.Steps}" +
-                    (adversarial.Method == "n-fgsm" ? $" noise {adversarial.Noise:g3}·ε" : "") +
-                    (adversarial.GradAlign > 0 ? $" grad-align λ {adversarial.GradAlign:g3}" : "") +
-                    $" early stopping {(adversarial.EarlyStopping ? "on" : "off")}"));
-        var result = ui.WithProgress($"train {options.Architecture}", report =>
-        {
-            var batches = Batching.Count(train.Count, options.BatchSize);
-            var t = (hardening?.Apply(trainer ?? new Trainer()) ?? trainer ?? new Trainer()) with
-            {
-                OnBatch = (epoch, b, n) => report((epoch - 1) * batches + b, options.Epochs * batches),
-                OnEpoch = m => ui.Line(
-                    $"epoch {m.Epoch,3}: train loss {m.TrainLoss:F4} acc {m.TrainAccuracy:P2} | test loss {m.TestLoss:F4} " +
-                    $"acc {m.TestAccuracy:P2} | lr {m.Lr:g3} | {m.Seconds:F1}s" +
-                    string.Concat(m.Extra.Select(kv => $" | {kv.Key} {kv.Value:P2}"))),
-            };
-            var provenance = new Dictionary<string, object?> { ["data_dir"] = dataDir, ["limit"] = limit };
-            if (adversarial != null) provenance["adversarial"] = adversarial;
-            return t.Train(train, test, options, outDir, resume, provenance);
-        });
-
-
+        var outcome = ui.Job($"train {job.Options.Architecture}", progress => TrainWorkflow.Run(job, progress));
+        var summary = outcome.Summary;
         var table = new Table().Title("Per-class test accuracy").AddColumn("class").AddColumn("name").AddColumn("accuracy");
-        for (var c = 0; c < result.PerClassAccuracy.Length; c++)
-            table.AddRow(c.ToString(), Markup.Escape(test.ClassNames[c]), $"{result.PerClassAccuracy[c]:P2}");
+        foreach (var c in summary.PerClass) table.AddRow(c.Class.ToString(), Markup.Escape(c.Name), $"{c.Accuracy:P2}");
         ui.Write(table);
-        ui.Line($"clean test accuracy: {result.TestAccuracy:P2}");
-        if (hardening is { Options.EarlyStopping: true, EarlyStoppingState: var es })
+        ui.Line($"clean test accuracy: {summary.TestAccuracy:P2}");
+        if (summary.EarlyStopping is { } es)
             ui.Line($"early stopping: best held-out PGD accuracy {es.Best:P2} at epoch {es.BestEpoch} (kept)" +
                     (es.StoppedEpoch > 0 ? $"; collapsed at epoch {es.StoppedEpoch}, stopped" : ""));
-
-        TrainingFigures.Write(outDir, result.History);
-        var summary = new TrainingSummary(result.TestAccuracy, result.History.ToList(),
-            result.PerClassAccuracy.Select((a, c) => new ClassAccuracy(c, test.ClassNames[c], a)).ToList(),
-            dataSpec, options, adversarial, hardening is { Options.EarlyStopping: true } ? hardening.EarlyStoppingState : null,
-            clock.Elapsed.TotalSeconds);
-        JsonOutput.Write(Path.Combine(outDir, "training.json"), summary);
-        if (json != null) JsonOutput.Write(json, summary);
-        ui.Line($"model, checkpoint and curves written to {Path.GetFullPath(outDir)}");
-        return result;
+        ui.Line($"model, checkpoint and curves written to {outcome.OutDir}");
+        return outcome;
     }
 }

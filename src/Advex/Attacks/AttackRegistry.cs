@@ -24,12 +24,12 @@ public static class AttackRegistry
             s.Restarts ?? 1)),
         ["apgd-dlr"] = new(true, (eps, s) => new Apgd(eps, s.Norm ?? Norm.Linf, ApgdLoss.Dlr, s.Steps ?? 100,
             s.Restarts ?? 1)),
-        ["square"] = new(true, (eps, s) => new Square(eps, s.Steps ?? 5000)),
+        ["square"] = new(true, (eps, s) => new Square(eps, s.Queries ?? 5000)),
         ["autoattack"] = new(true, (eps, s) => new AutoAttack(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1)),
         // bounded when ε is finite; new OptimizerAttack(+∞, ...) is the unbounded (box-only) form
         ["optim"] = new(true, (eps, s) => new OptimizerAttack(eps, OptimizerKinds.Parse(s.Optimizer ?? "adam"),
             s.Lr ?? 0.01, s.Steps ?? 100, s.Norm ?? Norm.Linf)),
-        // the one entry that reaches into Generative: the attack is a trained generator, loaded from --generator
+        // the attack is a trained generator, loaded from a file or an advgan train folder
         ["advgan"] = new(true, (eps, s) => AdvGan.Load(s.Generator ?? throw new AdvexException(
             "advgan needs --generator <file or folder> (train one with: advex advgan train --target <model> --out <dir>)"), eps)),
     };

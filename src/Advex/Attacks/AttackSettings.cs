@@ -19,4 +19,6 @@ public sealed record AttackSettings
     public string? Optimizer { get; init; }
     public double? Overshoot { get; init; }
     public string? Generator { get; init; }
+    /// <summary>Query budget of the score-based black-box attack (Square).</summary>
+    public int? Queries { get; init; }
 }

@@ -32,6 +32,15 @@ public static class DataSource
     /// <param name="classes">the class count when the data does not name its classes (an <c>idx:</c> folder);
     /// without it such a dataset's count is inferred from its largest label (<see cref="Dataset.ClassNamesKnown"/>
     /// false). For data with names it must equal their count.</param>
+    /// <param name="limit">keep only the first N samples, in file order</param>
+    public static Dataset Load(string spec, string split, string? dataDir, int? classes, int? limit)
+    {
+        if (limit is <= 0) throw new AdvexException($"limit must be positive (got {limit})");
+        var data = Load(spec, split, dataDir, classes);
+        if (limit is not { } n || n >= data.Count) return data;
+        using (data) return data.Take(n);
+    }
+
     public static Dataset Load(string spec, string split = "test", string? dataDir = null, int? classes = null)
     {
         if (classes is < 2) throw new AdvexException($"classes must be at least 2 (got {classes})");

@@ -97,7 +97,7 @@ public static class AttackTestSettings
         "cw" => new AttackSettings { Steps = 50, BinarySearchSteps = 4, C = 1 },
         "apgd-ce" or "apgd-dlr" or "autoattack" => new AttackSettings { Steps = 20 },
         "optim" => new AttackSettings { Steps = 30, Optimizer = "adam", Lr = 0.01 },
-        "square" => new AttackSettings { Steps = 300 },
+        "square" => new AttackSettings { Queries = 300 },
         _ => new AttackSettings(),
     };
 }

@@ -1,0 +1,72 @@
+namespace Advex.Workflows;
+
+using Advex.Attacks;
+using Advex.Data;
+using Advex.Evaluation;
+using Advex.Models;
+using Advex.Reporting;
+using static TorchSharp.torch;
+
+/// <summary>
+/// <c>advex attack</c> as a library call: runs one attack at one ε over a dataset and saves the adversarial images
+/// (IDX, 8-bit like the input; labels and the model's predictions alongside), a PNG grid (clean, adversarial,
+/// amplified difference) and the JSON summary (the <c>eval.json</c> schema) into a folder.
+/// </summary>
+public static class AttackWorkflow
+{
+    public const string ImagesFile = "adversarial-images-idx3-ubyte.gz";
+    public const string LabelsFile = "adversarial-labels-idx1-ubyte.gz";
+    public const string PredictionsFile = "adversarial-predictions-idx1-ubyte.gz";
+    public const string GridFile = "adversarial_grid.png";
+    public const string SummaryFile = "summary.json";
+
+    public static EvalReport Run(Classifier model, Dataset data, Attack attack, EvalOptions options, string modelPath,
+        string outDir, IProgress<JobProgress>? progress = null)
+    {
+        model.CheckData(data);
+        attack.CheckBudget(model);
+        var plane = data.Channels * data.Height * data.Width;
+        var images = new byte[(long)data.Count * plane];
+        var predictions = new byte[data.Count];
+        var evaluator = new RobustnessEvaluator
+        {
+            OnBatchResult = (_, idx, result) =>
+            {
+                using var bytes = result.Adversarial.mul(255).round_().clamp_(0, 255).to_type(ScalarType.Byte);
+                bytes.data<byte>().CopyTo(images, checked((int)(idx[0] * plane)));
+                var pred = result.Predictions.data<long>().ToArray();
+                for (var i = 0; i < idx.Length; i++) predictions[idx[i]] = (byte)pred[i];
+            },
+            OnProgress = (_, _, done, total) => progress?.Report(new JobProgress(attack.Name, done, total)),
+        };
+        var report = evaluator.Evaluate(model, data, [attack], options, modelPath);
+
+        Directory.CreateDirectory(outDir);
+        int[] dims = data.Channels == 1 ? [data.Count, data.Height, data.Width] : [data.Count, data.Channels, data.Height, data.Width];
+        Idx.Write(Path.Combine(outDir, ImagesFile), new IdxArray(dims, images));
+        Idx.Write(Path.Combine(outDir, LabelsFile), new IdxArray([data.Count], data.LabelArray.Select(l => (byte)l).ToArray()));
+        Idx.Write(Path.Combine(outDir, PredictionsFile), new IdxArray([data.Count], predictions));
+        WriteGrid(Path.Combine(outDir, GridFile), report.Examples[0], data);
+        JsonOutput.Write(Path.Combine(outDir, SummaryFile), report);
+        return report;
+    }
+
+    /// <summary>Three rows: clean (true label), adversarial (prediction), difference amplified to the full range.</summary>
+    private static void WriteGrid(string path, ExampleRow row, Dataset data)
+    {
+        string Name(long c) => c >= 0 && c < data.ClassNames.Length ? data.ClassNames[c] : c.ToString();
+        var diffs = row.Images.Select(i =>
+        {
+            var d = i.Adversarial.Zip(i.Clean, (a, c) => a - c).ToArray();
+            var scale = Math.Max(d.Max(Math.Abs), 1e-12f);
+            return d.Select(v => 0.5f + 0.5f * v / scale).ToArray();
+        }).ToList();
+        ImageGrid.Save(path,
+        [
+            new("clean", row.Images.Select(i => new ImageGrid.Cell(i.Clean, $"{Name(i.TrueLabel)}")).ToList()),
+            new("adversarial", row.Images.Select(i => new ImageGrid.Cell(i.Adversarial, $"→ {Name(i.AdversarialPrediction)}",
+                i.AdversarialPrediction != i.TrueLabel)).ToList()),
+            new("difference", diffs.Select(d => new ImageGrid.Cell(d, "amplified")).ToList()),
+        ], data.Channels, data.Height, data.Width, title: $"{row.Attack} ε={row.Eps?.ToString() ?? "-"}: clean, adversarial, difference (grey = 0)");
+    }
+}
