@@ -31,4 +31,16 @@ public sealed class LibraryExampleTests
         Assert.True(pgd.RobustAccuracy < report.CleanAccuracy / 2, $"PGD left {pgd.RobustAccuracy}");
         Assert.Contains(report.Sanity, c => c.Check == "perturbation_within_eps" && c.Ok);
     }
+
+    [Fact]
+    public void Train_and_harden_example_trains_both_models_and_the_hardened_one_resists_pgd_better()
+    {
+        using var _ = new SingleThread();
+        var dir = Paths.TempDir();
+        var (plain, hardened) = TrainAndHardenExample.Run(dir);
+        Assert.Equal(4, plain.Runs.Count);
+        Assert.True(File.Exists(Path.Combine(dir, "hardened", "training.json")));
+        Assert.True(hardened.Runs[^1].RobustAccuracy > plain.Runs[^1].RobustAccuracy,
+            $"PGD-AT {hardened.Runs[^1].RobustAccuracy} vs plain {plain.Runs[^1].RobustAccuracy}");
+    }
 }
