@@ -4,7 +4,6 @@ using Advex.Data;
 using Advex.Models;
 using Advex.Training;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 /// <summary>The trained generator (with its manifest) and the per-epoch figures.</summary>

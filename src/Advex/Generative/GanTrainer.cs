@@ -6,7 +6,6 @@ using Advex.IO;
 using Advex.Models;
 using Advex.Training;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

@@ -5,7 +5,6 @@ using Advex.Data;
 using Advex.Defenses;
 using Advex.Training;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 /// <summary>The outcome of one text training run: the model, per-epoch figures and the final test figures.</summary>
