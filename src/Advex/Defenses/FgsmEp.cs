@@ -13,23 +13,25 @@ using static TorchSharp.torch.nn.functional;
 /// δ₀ = δ_prev (U(−ε, ε) the first time), δ = clip_{[−ε,ε]}(δ₀ + α·sign(∇_δ CE(f(x + δ₀), y))), x' = clip₀¹(x + δ),
 /// and δ = x' − x is remembered for the next epoch. The cost per batch is FGSM-RS's (one gradient), but across
 /// epochs the perturbations keep climbing the loss, so the training adversary stays strong as the model gets robust.
+/// The attack runs in eval mode (<see cref="TrainingAttack"/>), the training loss CE(f(x'), y) in the caller's mode.
 /// </summary>
 public static class FgsmEp
 {
     /// <summary>The adversarial batch x' (no graph); the batch's perturbations in <paramref name="memory"/> are
     /// read as the start and replaced by the new ones.</summary>
     public static Tensor Perturb(Classifier model, Tensor x, Tensor y, long[] indices, PerturbationMemory memory,
-        double eps, double alpha, Generator? rng = null)
-    {
-        using var scope = NewDisposeScope();
-        var random = LpBall.RandomStart(x, eps, Norm.Linf, model.Lower, model.Upper, rng) - x;
-        var start = (x + memory.Recall(indices, random)).clamp(model.Lower, model.Upper);
-        var g = Gradients.CrossEntropy(model, start, new Untargeted(y));
-        using var _ = no_grad();
-        var adv = LpBall.Project(start + alpha * g.sign(), x, eps, Norm.Linf).clamp(model.Lower, model.Upper);
-        memory.Store(indices, adv - x);
-        return adv.MoveToOuterDisposeScope();
-    }
+        double eps, double alpha, Generator? rng = null) =>
+        TrainingAttack.InEvalMode(model, () =>
+        {
+            using var scope = NewDisposeScope();
+            var random = LpBall.RandomStart(x, eps, Norm.Linf, model.Lower, model.Upper, rng) - x;
+            var start = (x + memory.Recall(indices, random)).clamp(model.Lower, model.Upper);
+            var g = Gradients.CrossEntropy(model, start, new Untargeted(y));
+            using var _ = no_grad();
+            var adv = LpBall.Project(start + alpha * g.sign(), x, eps, Norm.Linf).clamp(model.Lower, model.Upper);
+            memory.Store(indices, adv - x);
+            return adv.MoveToOuterDisposeScope();
+        });
 
     /// <summary>Mean CE on the FGSM-EP batch, with the graph to the model's parameters.</summary>
     public static Tensor Loss(Classifier model, Tensor x, Tensor y, long[] indices, PerturbationMemory memory,

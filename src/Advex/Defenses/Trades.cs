@@ -8,28 +8,29 @@ using static TorchSharp.torch.nn.functional;
 
 /// <summary>
 /// TRADES (Zhang et al. 2019), L∞: x' starts at x + 0.001·N(0, 1) and takes K steps
-/// x' ← clip₀¹(Π_ε(x' + α·sign(∇ KL(f(x) ‖ f(x'))))) with the model in eval mode (as in the authors' code);
+/// x' ← clip₀¹(Π_ε(x' + α·sign(∇ KL(f(x) ‖ f(x'))))) with the model in eval mode (<see cref="TrainingAttack"/>, as in
+/// the authors' code);
 /// the training loss is CE(f(x), y) + β · KL(f(x) ‖ f(x')) / N (β = 6 by default; β = 0 is plain training).
 /// </summary>
 public static class Trades
 {
     /// <summary>The adversarial batch x' (no graph).</summary>
-    public static Tensor Perturb(Classifier model, Tensor x, double eps, double alpha, int steps, Generator? rng = null)
-    {
-        using var eval = model.EvalMode();
-        using var scope = NewDisposeScope();
-        Tensor logP;
-        using (no_grad()) logP = log_softmax(model.Logits(x), 1);
-        var adv = (x + 0.001 * randn(x.shape, generator: rng)).clamp(model.Lower, model.Upper);
-        for (var i = 0; i < steps; i++)
+    public static Tensor Perturb(Classifier model, Tensor x, double eps, double alpha, int steps, Generator? rng = null) =>
+        TrainingAttack.InEvalMode(model, () =>
         {
-            using var step = NewDisposeScope();
-            var (g, _) = Gradients.Of(model, adv, z => KlSum(logP, z));
-            var next = LpBall.Project(adv + alpha * g.sign(), x, eps, Norm.Linf).clamp(model.Lower, model.Upper);
-            Iterates.Replace(ref adv, next);
-        }
-        return adv.MoveToOuterDisposeScope();
-    }
+            using var scope = NewDisposeScope();
+            Tensor logP;
+            using (no_grad()) logP = log_softmax(model.Logits(x), 1);
+            var adv = (x + 0.001 * randn(x.shape, generator: rng)).clamp(model.Lower, model.Upper);
+            for (var i = 0; i < steps; i++)
+            {
+                using var step = NewDisposeScope();
+                var (g, _) = Gradients.Of(model, adv, z => KlSum(logP, z));
+                var next = LpBall.Project(adv + alpha * g.sign(), x, eps, Norm.Linf).clamp(model.Lower, model.Upper);
+                Iterates.Replace(ref adv, next);
+            }
+            return adv.MoveToOuterDisposeScope();
+        });
 
     /// <summary>Σ over the batch of KL(p ‖ softmax(logitsQ)), p given by its log-probabilities.</summary>
     public static Tensor KlSum(Tensor logP, Tensor logitsQ)

@@ -5,7 +5,6 @@ using Advex.Data;
 using Advex.Defenses;
 using Advex.Training;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 /// <summary>The outcome of one text training run: the model, per-epoch figures and the final test figures.</summary>
@@ -24,8 +23,10 @@ public sealed record RobustPoint(double Eps, double Accuracy);
 /// adversarial training on the embedding (<see cref="ParameterFgm"/>, <see cref="ParameterPgd"/>). Per epoch: the
 /// clean train loss and accuracy (of the clean forward pass, in train mode), the test loss and accuracy and
 /// <c>val_accuracy</c> (in <see cref="EpochMetrics.Extra"/>), plus <c>adv_loss</c> when training adversarially. The
-/// final model is the last epoch's (no selection on test or val). At the end: clean test accuracy and the test
-/// accuracy under <see cref="EmbeddingPgd"/> for each radius. The same seed gives the same figures on CPU.
+/// final model is the last epoch's (no selection on test or val). The epochs run in the shared
+/// <see cref="TrainingLoop{TFigures}"/> (its step is <see cref="TextRun"/>), without checkpoints. At the end: clean
+/// test accuracy and the test accuracy under <see cref="EmbeddingPgd"/> for each radius. The same seed gives the same
+/// figures on CPU.
 /// </summary>
 public sealed record TextTrainer
 {
@@ -45,53 +46,16 @@ public sealed record TextTrainer
         var model = new TextCnn(initial, SentimentCorpus.ClassNames.Length, options.Filters, dropout: options.Dropout);
         var perturbation = ParameterPerturbation.Create(options.Adv, model, options.Eps, options.Alpha, options.AdvSteps);
         using var optimizer = optim.Adam(model.parameters(), options.Lr);
-        var history = new List<EpochMetrics>();
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        var history = new TrainingLoop<EpochMetrics>(corpus.Train.Count, options.BatchSize, options.Epochs, options.Seed)
         {
-            var epochClock = Stopwatch.StartNew();
-            var (loss, accuracy, advLoss) = RunEpoch(model, optimizer, perturbation, corpus.Train, options, epoch);
-            var test = Evaluate(model, corpus.Test);
-            var val = Evaluate(model, corpus.Val);
-            var extra = new Dictionary<string, double> { ["val_accuracy"] = val.Accuracy };
-            if (perturbation != null) extra["adv_loss"] = advLoss;
-            var metrics = new EpochMetrics(epoch, loss, accuracy, test.Loss, test.Accuracy, options.Lr,
-                epochClock.Elapsed.TotalSeconds) { Extra = extra };
-            history.Add(metrics);
-            OnEpoch?.Invoke(metrics);
-        }
+            OnBatch = OnBatch,
+            OnEpoch = OnEpoch,
+        }.Run(new TextRun(model, optimizer, perturbation, corpus, options));
         var finalTest = Evaluate(model, corpus.Test);
         var finalVal = Evaluate(model, corpus.Val);
         var robust = options.AttackEps.Order()
             .Select(e => new RobustPoint(e, new EmbeddingPgd(e, options.AttackSteps).RobustAccuracy(model, corpus.Test))).ToList();
         return new TextTrainResult(model, history, finalTest.Accuracy, finalVal.Accuracy, robust, clock.Elapsed.TotalSeconds);
-    }
-
-    private (double Loss, double Accuracy, double AdvLoss) RunEpoch(TextCnn model, OptimizerHelper optimizer,
-        ParameterPerturbation? perturbation, SentimentDataset train, TextTrainOptions options, int epoch)
-    {
-        model.train();
-        double lossSum = 0, advSum = 0;
-        long correct = 0;
-        var batches = Batching.Count(train.Count, options.BatchSize);
-        var b = 0;
-        foreach (var idx in Batching.Epoch(train.Count, options.BatchSize, options.Seed, epoch))
-        {
-            Interruption.ThrowIfRequested(() => $"in epoch {epoch}; nothing of this run was written");
-            using var scope = NewDisposeScope();
-            var (ids, y) = train.Batch(idx);
-            optimizer.zero_grad();
-            var logits = model.call(ids);
-            var loss = nn.functional.cross_entropy(logits, y);
-            loss.backward();
-            if (perturbation != null)
-                advSum += perturbation.AccumulateAdversarialGradient(() => nn.functional.cross_entropy(model.call(ids), y)) * idx.Length;
-            optimizer.step();
-            lossSum += loss.item<float>() * idx.Length;
-            using (no_grad()) correct += logits.argmax(1).eq(y).sum().item<long>();
-            OnBatch?.Invoke(epoch, ++b, batches);
-        }
-        model.eval();
-        return (lossSum / train.Count, (double)correct / train.Count, advSum / train.Count);
     }
 
     /// <summary>Mean cross-entropy and accuracy of the model (eval mode) over a split.</summary>

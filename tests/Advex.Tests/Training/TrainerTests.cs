@@ -54,6 +54,22 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void One_cycle_schedule_is_the_same_with_or_without_a_progress_callback()
+    {
+        var (train, test) = SmallMnist();
+        using var _ = train;
+        using var __ = test;
+        using var small = train.Take(600);
+        var options = new TrainOptions { Epochs = 2, Seed = 3, LrSchedule = "one-cycle", Architecture = "wongnet" };
+        var quiet = new Trainer().Train(small, test, options);
+        var watched = new Trainer { OnBatch = (_, _, _) => { } }.Train(small, test, options);
+        Assert.Equal(Weights(watched.Model), Weights(quiet.Model));
+        Assert.Equal(watched.History.Select(m => m.Lr), quiet.History.Select(m => m.Lr));
+        quiet.Model.Dispose();
+        watched.Model.Dispose();
+    }
+
+    [Fact]
     public void Saved_model_loads_back_with_identical_outputs()
     {
         var (train, test) = SmallMnist();
