@@ -29,7 +29,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
             throw new OnnxUnsupportedException($"ONNX model {path}: graph input/output '{value.Name}' is a {value.Type.ValueCase}, not a tensor, which is not supported");
         foreach (var proto in TopologicalOrder(graph, path))
         {
-            var node = new OnnxNode(proto, Opset, path);
+            var node = new OnnxNode(proto, graph.Node.IndexOf(proto), Opset, path);
             var entry = OnnxOps.For(node);
             if (node.OpType == "Constant")
                 AddBuffer(proto.Output[0], entry.Convert(node, [])[0]);

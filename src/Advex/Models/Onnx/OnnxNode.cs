@@ -11,9 +11,14 @@ public sealed class OnnxNode
 {
     private readonly Dictionary<string, AttributeProto> attributes;
 
-    public OnnxNode(NodeProto proto, int opset, string modelPath)
+    /// <param name="proto">the node</param>
+    /// <param name="index">its position in the graph, which names it in messages when it has no name</param>
+    /// <param name="opset">the model's default-domain opset</param>
+    /// <param name="modelPath">the model file, for messages</param>
+    public OnnxNode(NodeProto proto, int index, int opset, string modelPath)
     {
         Proto = proto;
+        Name = proto.Name.Length > 0 ? proto.Name : $"#{index}";
         Opset = opset;
         ModelPath = modelPath;
         attributes = proto.Attribute.ToDictionary(a => a.Name);
@@ -21,7 +26,8 @@ public sealed class OnnxNode
 
     public NodeProto Proto { get; }
     public string OpType => Proto.OpType;
-    public string Name => Proto.Name;
+    /// <summary>The node's name, or #index for an unnamed node.</summary>
+    public string Name { get; }
     public int Opset { get; }
     public string ModelPath { get; }
     public IReadOnlyCollection<string> AttributeNames => attributes.Keys;
