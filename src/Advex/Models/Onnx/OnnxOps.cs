@@ -43,7 +43,7 @@ public static class OnnxOps
         Op("Clip", Activations.Clip, "min", "max"),
         Op("MaxPool", Pooling.MaxPool, [.. Pads, "ceil_mode", "storage_order"]),
         Op("AveragePool", Pooling.AveragePool, [.. Pads, "ceil_mode", "count_include_pad"]),
-        Op("GlobalAveragePool", Pooling.GlobalAveragePool),
+        Op("GlobalAveragePool", Pooling.GlobalAveragePool) with { FirstOpset = 1 }, // unchanged since opset 1
         Op("BatchNormalization", BatchNorm.BatchNormalization, "epsilon", "momentum", "is_test", "spatial", "training_mode"),
         Op("Dropout", BatchNorm.Dropout, "ratio", "is_test", "seed"),
         Op("Flatten", Shapes.Flatten, "axis"),

@@ -1,5 +1,6 @@
 namespace Advex.Tests.Models.Onnx;
 
+using Advex.Models.Onnx;
 using Advex.Tests.Support;
 using Xunit.Abstractions;
 
@@ -40,4 +41,21 @@ public sealed class OnnxBackendTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, $"{failures.Count} supported cases failed:\n{string.Join("\n", failures)}");
         Assert.True(passed >= minimumPassed, $"{passed} cases passed, the target is at least {minimumPassed}");
     }
+
+    [SkippableFact]
+    public void Every_registered_op_is_exercised_by_a_passing_backend_case()
+    {
+        SystemPackage.Require(Directory.Exists(DataRoot), DataRoot, "libonnx-testdata");
+        using var _ = new SingleThread();
+        var covered = new HashSet<string>();
+        foreach (var caseDir in Folders.SelectMany(f => Directory.GetDirectories(Path.Combine(DataRoot, f))))
+        {
+            var model = Path.Combine(caseDir, "model.onnx");
+            if (File.Exists(model) && BackendCase.Run(caseDir).Outcome == BackendCase.Outcome.Passed)
+                covered.UnionWith(OnnxFile.Read(model).Graph.Node.Select(n => n.OpType));
+        }
+        Assert.Empty(OnnxOps.Names.Except(covered));
+    }
+
+    private static readonly string[] Folders = ["node", "pytorch-converted", "pytorch-operator"];
 }

@@ -10,29 +10,60 @@ using F = TorchSharp.torch.nn.functional;
 /// </summary>
 internal static class Pooling
 {
+    /// <summary>
+    /// The optional Indices output holds each maximum's position in the whole input flattened row-major
+    /// (storage_order 0; 1 = column-major within each plane, 2-d only), as ONNX defines it; it needs padding torch
+    /// can apply itself.
+    /// </summary>
     public static Tensor[] MaxPool(OnnxNode node, Tensor?[] inputs)
     {
         var x = node.Required(inputs, 0);
-        if (node.UsedOutputs > 1) throw node.Unsupported("the Indices output");
         var g = SpatialPads.Of(node, x.shape[2..], node.Ints("kernel_shape") ?? throw node.Unsupported("a missing kernel_shape"));
         var ceil = node.Int("ceil_mode", 0) != 0;
+        var withIndices = node.UsedOutputs > 1;
         var integral = !x.is_floating_point();
-        if (integral) x = x.to_type(ScalarType.Float64);
+        var input = integral ? x.to_type(ScalarType.Float64) : x;
         var padding = g.Begin;
         if (!g.Symmetric || !WithinHalfKernel(g))
         {
-            x = g.PadExplicitly(x, double.NegativeInfinity);
+            if (withIndices) throw node.Unsupported("the Indices output with asymmetric or large pads");
+            input = g.PadExplicitly(input, double.NegativeInfinity);
             padding = new long[g.Rank];
         }
-        var y = g.Rank switch
+        if (g.Rank is < 1 or > 3) throw node.Unsupported($"a {g.Rank}-d pool");
+        if (g.Rank == 1) input = input.unsqueeze(-1);
+        long[] kernel = g.Rank == 1 ? [g.Kernel[0], 1] : g.Kernel;
+        long[] strides = g.Rank == 1 ? [g.Strides[0], 1] : g.Strides;
+        long[] pads = g.Rank == 1 ? [padding[0], 0] : padding;
+        long[] dilations = g.Rank == 1 ? [g.Dilations[0], 1] : g.Dilations;
+        Tensor y, indices;
+        if (withIndices)
         {
-            1 => F.max_pool2d(x.unsqueeze(-1), [g.Kernel[0], 1], [g.Strides[0], 1], [padding[0], 0], [g.Dilations[0], 1], ceil)
-                .squeeze(-1),
-            2 => F.max_pool2d(x, g.Kernel, g.Strides, padding, g.Dilations, ceil),
-            3 => F.max_pool3d(x, g.Kernel, g.Strides, padding, g.Dilations, ceil),
-            _ => throw node.Unsupported($"a {g.Rank}-d pool"),
-        };
-        return [integral ? y.to_type(ScalarType.Int64) : y];
+            if (node.Int("storage_order", 0) != 0 && g.Rank != 2) throw node.Unsupported($"storage_order=1 for a {g.Rank}-d pool");
+            (y, indices) = g.Rank == 3
+                ? F.max_pool3d_with_indices(input, kernel, strides, pads, dilations, ceil)
+                : F.max_pool2d_with_indices(input, kernel, strides, pads, dilations, ceil);
+        }
+        else
+        {
+            y = g.Rank == 3
+                ? F.max_pool3d(input, kernel, strides, pads, dilations, ceil)
+                : F.max_pool2d(input, kernel, strides, pads, dilations, ceil);
+            indices = y;
+        }
+        if (g.Rank == 1) (y, indices) = (y.squeeze(-1), indices.squeeze(-1));
+        if (integral) y = y.to_type(ScalarType.Int64);
+        if (!withIndices) return [y];
+        if (node.Int("storage_order", 0) != 0)
+        {
+            // column-major within the plane: h·W + w → w·H + h
+            var (height, width) = (x.shape[2], x.shape[3]);
+            indices = indices.remainder(width) * height + indices.div(width, RoundingMode.floor);
+        }
+        // torch counts within each (n, c) plane; ONNX counts over the whole tensor
+        var plane = x.shape.Skip(2).Aggregate(1L, (p, d) => p * d);
+        var planes = arange(x.shape[0] * x.shape[1]).reshape([x.shape[0], x.shape[1], .. Enumerable.Repeat(1L, g.Rank)]);
+        return [y, indices + planes * plane];
     }
 
     /// <summary>count_include_pad = 0 (default) divides by the number of real (unpadded) elements in each window.</summary>
