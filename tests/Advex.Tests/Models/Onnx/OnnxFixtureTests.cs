@@ -101,6 +101,42 @@ public sealed class OnnxFixtureTests
         Assert.True(adversarial > clean, $"FGSM did not raise the loss ({clean} → {adversarial})");
     }
 
+    /// <summary>Exporters often fix the batch to 1: such a graph still classifies a batch, one sample at a time.</summary>
+    [Fact]
+    public void A_graph_with_a_fixed_batch_of_one_classifies_a_whole_batch()
+    {
+        using var _ = new SingleThread();
+        var proto = OnnxFile.Read(OnnxFixture.OnnxPath);
+        var batch = proto.Graph.Input.Single(i => i.Name == "input").Type.TensorType.Shape.Dim[0];
+        batch.DimValue = 1;
+        var path = OnnxGraphs.Save(proto);
+        using var model = OnnxModel.Load(path, OnnxFixture.Normalization);
+        Assert.True(((OnnxGraphModule)model.Module).StaticBatchOfOne);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var excess = OnnxFixture.Excess(model.Logits(OnnxFixture.Inputs()), OnnxFixture.Logits(), 1e-5, 1e-4);
+        Assert.True(excess <= 0, $"logits differ from PyTorch's by {excess:G3} beyond the tolerance");
+    }
+
+    /// <summary>Each forward keeps only its output: the live tensor count grows by exactly one per call.</summary>
+    [Fact]
+    public void A_forward_pass_leaves_only_its_output_alive()
+    {
+        using var _ = new SingleThread();
+        using var model = ModelStore.Load(OnnxFixture.OnnxPath, OnnxFixture.Normalization);
+        using var scope = NewDisposeScope();
+        var x = OnnxFixture.Inputs();
+        using var noGrad = no_grad();
+        long LiveAfter(int calls)
+        {
+            var before = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+            for (var i = 0; i < calls; i++) model.Module.call(x);
+            return DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount - before;
+        }
+        Assert.Equal(1, LiveAfter(1));
+        Assert.Equal(20, LiveAfter(20));
+    }
+
     private static Tensor InputGradient(Classifier model, Tensor x, Tensor labels)
     {
         using var grad = enable_grad();
