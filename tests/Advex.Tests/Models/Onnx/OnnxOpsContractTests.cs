@@ -44,6 +44,14 @@ public sealed class OnnxOpsContractTests
         Assert.Contains("not_an_onnx_attribute", e.Message);
     }
 
+    [Fact]
+    public void Docs_list_every_registered_op()
+    {
+        var doc = File.ReadAllText(Path.Combine(Advex.Tests.Support.Paths.Root, "docs", "onnx.md"));
+        var missing = OnnxOps.Names.Where(op => !doc.Contains($"`{op}`")).ToList();
+        Assert.True(missing.Count == 0, $"docs/onnx.md does not list {string.Join(", ", missing)}");
+    }
+
     private static OnnxUnsupportedException AssertRefused(global::Onnx.ModelProto model, string op, int opset)
     {
         var e = Assert.Throws<OnnxUnsupportedException>(() => new OnnxGraphModule(model, "test.onnx"));
