@@ -5,7 +5,8 @@ Run from anywhere (paths are resolved relative to the repository root), with Deb
 
     /usr/bin/python3 scripts/make_onnx_fixtures.py
 
-Outputs: tests/fixtures/onnx/{cnn.onnx, cnn.pt, inputs.bin, input_grads.bin, expected.json}
+Inputs : tests/fixtures/torchscript/lenet.pt (made by scripts/make_torchscript_fixtures.py; run that first)
+Outputs: tests/fixtures/onnx/{cnn.onnx, cnn.pt, inputs.bin, input_grads.bin, expected.json, lenet.onnx}
 
 The model is a small RGB CNN (3x32x32 -> 10 logits) with BatchNorm, untrained but with seeded, non-trivial
 weights and running statistics. It expects per-channel normalized input (x - mean) / std; the references below
@@ -120,7 +121,19 @@ def main():
     with open(os.path.join(OUT, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1)
         f.write("\n")
+    export_lenet()
     print(f"wrote {OUT}: ops {ops}")
+
+
+def export_lenet():
+    """The trained MNIST LeNet of the TorchScript fixtures as ONNX, so that Advex's MNIST tests and the command line
+    can run an ONNX model end to end; its references are the TorchScript fixture's expected.json."""
+    lenet = torch.jit.load(os.path.join(REPO, "tests", "fixtures", "torchscript", "lenet.pt")).eval()
+    example = torch.rand(2, 1, 28, 28)
+    path = os.path.join(OUT, "lenet.onnx")
+    torch.onnx.export(lenet, example, path, opset_version=OPSET, input_names=["input"], output_names=["logits"],
+                      dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+    onnx.checker.check_model(onnx.load(path))
 
 
 if __name__ == "__main__":
