@@ -22,6 +22,53 @@ public static class OnnxGraphs
         return model;
     }
 
+    /// <summary>
+    /// One node reading the float graph input x of <paramref name="shape"/> and then the given initializers (null:
+    /// an omitted optional input), writing y of element type <paramref name="output"/>.
+    /// </summary>
+    public static ModelProto WithInputs(string op, int opset, long[] shape, TensorProto?[] initializers,
+        AttributeProto[] attributes, TensorProto.Types.DataType output = TensorProto.Types.DataType.Float)
+    {
+        var model = SingleNode(op, opset, "node0", attributes);
+        model.Graph.Input[0] = Value("x", shape);
+        model.Graph.Output[0] = Value("y", null, output);
+        for (var i = 0; i < initializers.Length; i++)
+        {
+            if (initializers[i] is not { } t)
+            {
+                model.Graph.Node[0].Input.Add("");
+                continue;
+            }
+            t.Name = $"in{i + 1}";
+            model.Graph.Node[0].Input.Add(t.Name);
+            model.Graph.Initializer.Add(t);
+        }
+        return model;
+    }
+
+    public static TensorProto Int64s(params long[] values)
+    {
+        var t = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64 };
+        t.Dims.Add(values.Length);
+        t.Int64Data.AddRange(values);
+        return t;
+    }
+
+    /// <summary>A float tensor; a scalar when <paramref name="dims"/> is empty and there is one value.</summary>
+    public static TensorProto Float32s(long[] dims, params float[] values)
+    {
+        var t = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float };
+        t.Dims.AddRange(dims);
+        t.FloatData.AddRange(values);
+        return t;
+    }
+
+    public static AttributeProto Int(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    public static AttributeProto Float(string name, float value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
     public static AttributeProto Text(string name, string value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
@@ -40,9 +87,10 @@ public static class OnnxGraphs
         return path;
     }
 
-    private static ValueInfoProto Value(string name, long[]? shape)
+    private static ValueInfoProto Value(string name, long[]? shape,
+        TensorProto.Types.DataType type = TensorProto.Types.DataType.Float)
     {
-        var tensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float };
+        var tensorType = new TypeProto.Types.Tensor { ElemType = (int)type };
         if (shape is not null)
         {
             tensorType.Shape = new TensorShapeProto();
