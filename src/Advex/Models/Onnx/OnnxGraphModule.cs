@@ -17,27 +17,37 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     public OnnxGraphModule(ModelProto model, string path) : base("OnnxGraph")
     {
-        Path = path;
-        Opset = OnnxFile.DefaultOpset(model);
-        var graph = model.Graph;
-        foreach (var init in graph.Initializer) AddBuffer(init.Name, OnnxTensors.ToTensor(init, $"ONNX model {path}"));
-        if (graph.SparseInitializer.Count > 0) throw new OnnxUnsupportedException($"ONNX model {path}: sparse initializers are not supported");
-        InputNames = graph.Input.Select(i => i.Name).Where(n => !bufferKeys.ContainsKey(n)).ToArray();
-        OutputNames = graph.Output.Select(o => o.Name).ToArray();
-        Inputs = graph.Input.Where(i => !bufferKeys.ContainsKey(i.Name)).ToArray();
-        foreach (var value in Inputs.Concat(graph.Output).Where(v => v.Type is { TensorType: null }))
-            throw new OnnxUnsupportedException($"ONNX model {path}: graph input/output '{value.Name}' is a {value.Type.ValueCase}, not a tensor, which is not supported");
-        foreach (var proto in TopologicalOrder(graph, path))
+        try
         {
-            var node = new OnnxNode(proto, graph.Node.IndexOf(proto), Opset, path);
-            var entry = OnnxOps.For(node);
-            if (node.OpType == "Constant")
-                AddBuffer(proto.Output[0], entry.Convert(node, [])[0]);
-            else
-                steps.Add((node, entry.Convert));
+            Path = path;
+            Opset = OnnxFile.DefaultOpset(model);
+            var graph = model.Graph;
+            foreach (var init in graph.Initializer) AddBuffer(init.Name, OnnxTensors.ToTensor(init, $"ONNX model {path}"));
+            if (graph.SparseInitializer.Count > 0)
+                throw new OnnxUnsupportedException($"ONNX model {path}: sparse initializers are not supported");
+            InputNames = graph.Input.Select(i => i.Name).Where(n => !bufferKeys.ContainsKey(n)).ToArray();
+            OutputNames = graph.Output.Select(o => o.Name).ToArray();
+            Inputs = graph.Input.Where(i => !bufferKeys.ContainsKey(i.Name)).ToArray();
+            foreach (var value in Inputs.Concat(graph.Output).Where(v => v.Type is { TensorType: null }))
+                throw new OnnxUnsupportedException(
+                    $"ONNX model {path}: graph input/output '{value.Name}' is a {value.Type.ValueCase}, not a tensor, which is not supported");
+            foreach (var proto in TopologicalOrder(graph, path))
+            {
+                var node = new OnnxNode(proto, graph.Node.IndexOf(proto), Opset, path);
+                var entry = OnnxOps.For(node);
+                if (node.OpType == "Constant")
+                    AddBuffer(proto.Output[0], entry.Convert(node, [])[0]);
+                else
+                    steps.Add((node, entry.Convert));
+            }
+            var batch = Inputs.Length == 1 ? Inputs[0].Type?.TensorType?.Shape?.Dim.FirstOrDefault() : null;
+            StaticBatchOfOne = batch is { HasDimValue: true, DimValue: 1 };
         }
-        var batch = Inputs.Length == 1 ? Inputs[0].Type?.TensorType?.Shape?.Dim.FirstOrDefault() : null;
-        StaticBatchOfOne = batch is { HasDimValue: true, DimValue: 1 };
+        catch
+        {
+            Dispose(); // the buffers registered so far
+            throw;
+        }
     }
 
     public string Path { get; }

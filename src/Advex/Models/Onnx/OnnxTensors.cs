@@ -25,43 +25,55 @@ public static class OnnxTensors
         switch (type)
         {
             case DataType.Float:
-                return tensor(raw.Length > 0 ? MemoryMarshal.Cast<byte, float>(raw).ToArray() : t.FloatData.ToArray(), dims);
+                return Make(raw.Length > 0 ? MemoryMarshal.Cast<byte, float>(raw).ToArray() : t.FloatData.ToArray(), dims, t, where);
             case DataType.Double when keepFloat64:
-                return tensor(raw.Length > 0 ? MemoryMarshal.Cast<byte, double>(raw).ToArray() : t.DoubleData.ToArray(), dims);
+                return Make(raw.Length > 0 ? MemoryMarshal.Cast<byte, double>(raw).ToArray() : t.DoubleData.ToArray(), dims, t, where);
             case DataType.Double:
-                return Floats(raw.Length > 0 ? MemoryMarshal.Cast<byte, double>(raw).ToArray() : t.DoubleData.ToArray(), dims);
+                return MakeFloat32(raw.Length > 0 ? MemoryMarshal.Cast<byte, double>(raw).ToArray() : t.DoubleData.ToArray(), dims, t, where);
             case DataType.Float16:
-                return Floats(raw.Length > 0
+                return MakeFloat32(raw.Length > 0
                     ? MemoryMarshal.Cast<byte, Half>(raw).ToArray().Select(h => (double)h).ToArray()
-                    : t.Int32Data.Select(b => (double)BitConverter.UInt16BitsToHalf((ushort)b)).ToArray(), dims);
+                    : t.Int32Data.Select(b => (double)BitConverter.UInt16BitsToHalf((ushort)b)).ToArray(), dims, t, where);
             case DataType.Bfloat16:
-                return Floats(raw.Length > 0
+                return MakeFloat32(raw.Length > 0
                     ? MemoryMarshal.Cast<byte, ushort>(raw).ToArray().Select(BFloat16).ToArray()
-                    : t.Int32Data.Select(b => BFloat16((ushort)b)).ToArray(), dims);
+                    : t.Int32Data.Select(b => BFloat16((ushort)b)).ToArray(), dims, t, where);
             case DataType.Int64:
-                return tensor(raw.Length > 0 ? MemoryMarshal.Cast<byte, long>(raw).ToArray() : t.Int64Data.ToArray(), dims);
+                return Make(raw.Length > 0 ? MemoryMarshal.Cast<byte, long>(raw).ToArray() : t.Int64Data.ToArray(), dims, t, where);
             case DataType.Int32:
-                return Longs(raw.Length > 0 ? Widen(MemoryMarshal.Cast<byte, int>(raw)) : Widen(t.Int32Data), dims);
+                return Make(raw.Length > 0 ? Widen(MemoryMarshal.Cast<byte, int>(raw)) : Widen(t.Int32Data), dims, t, where);
             case DataType.Int16:
-                return Longs(raw.Length > 0 ? Widen(MemoryMarshal.Cast<byte, short>(raw)) : Widen(t.Int32Data), dims);
+                return Make(raw.Length > 0 ? Widen(MemoryMarshal.Cast<byte, short>(raw)) : Widen(t.Int32Data), dims, t, where);
             case DataType.Int8:
-                return Longs(raw.Length > 0 ? Widen(MemoryMarshal.Cast<byte, sbyte>(raw)) : Widen(t.Int32Data), dims);
+                return Make(raw.Length > 0 ? Widen(MemoryMarshal.Cast<byte, sbyte>(raw)) : Widen(t.Int32Data), dims, t, where);
             case DataType.Uint8:
-                return Longs(raw.Length > 0 ? Widen(raw) : Widen(t.Int32Data), dims);
+                return Make(raw.Length > 0 ? Widen(raw) : Widen(t.Int32Data), dims, t, where);
             case DataType.Uint16:
-                return Longs(raw.Length > 0 ? Widen(MemoryMarshal.Cast<byte, ushort>(raw)) : Widen(t.Int32Data), dims);
+                return Make(raw.Length > 0 ? Widen(MemoryMarshal.Cast<byte, ushort>(raw)) : Widen(t.Int32Data), dims, t, where);
             case DataType.Uint32:
-                return Longs(raw.Length > 0 ? Widen(MemoryMarshal.Cast<byte, uint>(raw)) : Widen(t.Uint64Data), dims);
+                return Make(raw.Length > 0 ? Widen(MemoryMarshal.Cast<byte, uint>(raw)) : Widen(t.Uint64Data), dims, t, where);
             case DataType.Bool:
-                return tensor((raw.Length > 0 ? Widen(raw) : Widen(t.Int32Data)).Select(v => v != 0).ToArray(), dims);
+                return Make((raw.Length > 0 ? Widen(raw) : Widen(t.Int32Data)).Select(v => v != 0).ToArray(), dims, t, where);
             default:
                 throw new OnnxUnsupportedException($"{where}: tensor '{t.Name}' has data type {type}, which is not supported");
         }
     }
 
-    private static Tensor Floats(double[] values, long[] dims) => tensor(values.Select(v => (float)v).ToArray(), dims);
+    private static Tensor MakeFloat32(double[] values, long[] dims, TensorProto t, string where) =>
+        Make(values.Select(v => (float)v).ToArray(), dims, t, where);
 
-    private static Tensor Longs(long[] values, long[] dims) => tensor(values, dims);
+    /// <summary>The tensor, or an AdvexException when the data does not hold as many values as the dims say.</summary>
+    private static Tensor Make<T>(T[] values, long[] dims, TensorProto t, string where) where T : unmanaged
+    {
+        var count = dims.Aggregate(1L, (p, d) => p * d);
+        if (dims.Any(d => d < 0) || values.Length != count)
+            throw new AdvexException(
+                $"{where}: tensor '{t.Name}' has {values.Length} values for dims [{string.Join(",", dims)}] (the file is corrupt)");
+        return typeof(T) == typeof(float) ? tensor((float[])(object)values, dims)
+            : typeof(T) == typeof(double) ? tensor((double[])(object)values, dims)
+            : typeof(T) == typeof(long) ? tensor((long[])(object)values, dims)
+            : tensor((bool[])(object)values, dims);
+    }
 
     private static double BFloat16(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
 

@@ -24,14 +24,13 @@ internal static class BatchNorm
     }
 
     /// <summary>
-    /// Dropout at inference is the identity and the optional mask output is all true. Training mode (opset 12+) is
-    /// refused unless its ratio is 0, when it is the identity too.
+    /// Dropout at inference is the identity and the optional mask output is all true. Training mode (is_test=0
+    /// before opset 7, training_mode=true from 12) is refused, unless its ratio is 0, when it is the identity too.
     /// </summary>
     public static Tensor[] Dropout(OnnxNode node, Tensor?[] inputs)
     {
         var x = node.Required(inputs, 0);
-        if (node.Opset < 7 && node.Int("is_test", 0) == 0 && node.UsedOutputs > 1)
-            throw node.Unsupported("is_test=0 (training mode) with a mask output");
+        if (node.Opset < 7 && node.Int("is_test", 0) == 0) throw node.Unsupported("is_test=0 (training mode)");
         var training = inputs.Length > 2 && inputs[2] is { } t && OnnxNode.Doubles(t).Single() != 0;
         var ratio = inputs.Length > 1 && inputs[1] is { } r ? OnnxNode.Doubles(r).Single() : 0.5;
         if (training && ratio != 0) throw node.Unsupported($"training_mode=true with ratio {ratio}");
