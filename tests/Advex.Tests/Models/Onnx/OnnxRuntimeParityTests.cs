@@ -95,6 +95,10 @@ public sealed class OnnxRuntimeParityTests
         ["Transpose-21"] = new("Transpose", 21, [2, 3, 4], [], [Ints("perm", 1, 2, 0)]),
         ["Concat-21"] = new("Concat", 21, [2, 3, 4], [Random([2, 2, 4], 18)], [Int("axis", 1)]),
         ["Gather-21 negative indices"] = new("Gather", 21, [5, 3], [Int64s(-1, 0, 2)], [Int("axis", 0)]),
+        ["Slice-13 negative steps"] = new("Slice", 13, [5, 6], [Int64s(-1, 4), Int64s(-100, 0), Int64s(0, 1), Int64s(-2, -1)], []),
+        ["Slice-21 clamped starts and ends"] = new("Slice", 21, [2, 7, 4], [Int64s(1, -100), Int64s(100, 3), Int64s(1, -1), Int64s(2, 1)], []),
+        ["Slice-9 attributes"] = new("Slice", 9, [3, 5], [], [Ints("starts", 1, -4), Ints("ends", 3, -1), Ints("axes", 0, 1)]),
+        ["Cast-21 to int64 truncates"] = new("Cast", 21, [3, 4], [], [Int("to", (long)DataType.Int64)], DataType.Int64),
         ["Shape-21 start end"] = new("Shape", 21, [2, 3, 4, 5], [], [Int("start", 1), Int("end", -1)], DataType.Int64),
     };
 
