@@ -4,6 +4,7 @@
 Run from anywhere (paths are resolved relative to the repository root), with Debian's PyTorch:
 
     /usr/bin/python3 scripts/make_onnx_fixtures.py
+    /usr/bin/python3 scripts/make_onnx_fixtures.py --zoo DIR   # optional: torchvision exports for OnnxZooTests
 
 Inputs : tests/fixtures/torchscript/lenet.pt (made by scripts/make_torchscript_fixtures.py; run that first)
 Outputs: tests/fixtures/onnx/{cnn.onnx, cnn.pt, inputs.bin, input_grads.bin, expected.json, lenet.onnx}
@@ -17,6 +18,7 @@ deterministic (fixed seed, one thread).
 
 import json
 import os
+import sys
 
 import numpy as np
 import onnx
@@ -136,5 +138,33 @@ def export_lenet():
     onnx.checker.check_model(onnx.load(path))
 
 
+ZOO = ["resnet18", "mobilenet_v2", "mobilenet_v3_small", "squeezenet1_1", "densenet121", "vgg11_bn",
+       "shufflenet_v2_x0_5", "efficientnet_b0", "googlenet", "mnasnet0_5", "regnet_x_400mf"]
+
+
+def export_zoo(folder):
+    """Optional, not committed (hundreds of MB): torchvision classifiers with random weights and non-trivial
+    BatchNorm statistics, exported at opsets 13 and 17, for tests/.../OnnxZooTests (ADVEX_ONNX_ZOO=folder)."""
+    import torchvision
+    os.makedirs(folder, exist_ok=True)
+    for name in ZOO:
+        kwargs = {"aux_logits": False, "init_weights": True} if name == "googlenet" else {}
+        model = getattr(torchvision.models, name)(weights=None, **kwargs).eval()
+        with torch.no_grad():
+            for m in model.modules():
+                if isinstance(m, nn.BatchNorm2d):
+                    m.running_mean.uniform_(-0.1, 0.1)
+                    m.running_var.uniform_(0.5, 1.5)
+        for opset in (13, 17):
+            torch.onnx.export(model, torch.rand(2, 3, 224, 224), os.path.join(folder, f"{name}_{opset}.onnx"),
+                              opset_version=opset, input_names=["input"], output_names=["logits"],
+                              dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+        print(f"exported {name}")
+
+
 if __name__ == "__main__":
-    main()
+    torch.manual_seed(0)
+    if len(sys.argv) == 3 and sys.argv[1] == "--zoo":
+        export_zoo(sys.argv[2])
+    else:
+        main()
