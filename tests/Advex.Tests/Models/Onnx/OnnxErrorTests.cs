@@ -94,6 +94,14 @@ public sealed class OnnxErrorTests
     }
 
     [Fact]
+    public void An_input_shape_that_contradicts_the_graph_is_refused()
+    {
+        var e = Assert.ThrowsAny<AdvexException>(() => OnnxModel.Load(OnnxFixture.OnnxPath, inputShape: [1, 28, 28]));
+        Assert.Contains("the model expects [3,32,32]", e.Message);
+        Assert.Contains(OnnxFixture.OnnxPath, e.Message);
+    }
+
+    [Fact]
     public void Raw_and_typed_initializer_data_give_the_same_tensor()
     {
         float[] values = [1.5f, -2f, 3.25f];
