@@ -58,7 +58,7 @@ public static class OnnxOps
         Op("Constant", Constants.Constant, "value", "value_float", "value_floats", "value_int", "value_ints"),
         Op("Pad", Padding.Pad, "mode", "pads", "value"),
         Op("Slice", Slicing.Slice, "starts", "ends", "axes"),
-        Op("Cast", Slicing.Cast, "to", "saturate"),
+        Op("Cast", Casting.Cast, "to", "saturate"),
         Op("ReduceMean", Reductions.ReduceMean, "axes", "keepdims", "noop_with_empty_axes"),
         Op("Resize", Resizing.Resize, "mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a",
             "exclude_outside", "extrapolation_value", "antialias", "axes", "keep_aspect_ratio_policy") with { FirstOpset = 10 },
