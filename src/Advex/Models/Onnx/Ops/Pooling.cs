@@ -62,7 +62,7 @@ internal static class Pooling
         }
         // torch counts within each (n, c) plane; ONNX counts over the whole tensor
         var plane = x.shape.Skip(2).Aggregate(1L, (p, d) => p * d);
-        var planes = arange(x.shape[0] * x.shape[1]).reshape([x.shape[0], x.shape[1], .. Enumerable.Repeat(1L, g.Rank)]);
+        var planes = arange(x.shape[0] * x.shape[1], device: x.device).reshape([x.shape[0], x.shape[1], .. Enumerable.Repeat(1L, g.Rank)]);
         return [y, indices + planes * plane];
     }
 

@@ -94,7 +94,7 @@ internal static class Resizing
                 .ToArray();
             y = o.Mode switch
             {
-                "nearest" => y.index_select(axis, tensor(coords.Select(c => Nearest(node, o.Nearest, c, scales[axis], inLen)).ToArray())),
+                "nearest" => y.index_select(axis, tensor(coords.Select(c => Nearest(node, o.Nearest, c, scales[axis], inLen)).ToArray(), device: y.device)),
                 "linear" => Blend(y, axis, coords.Select(c => Math.Clamp(c, 0, inLen - 1)).ToArray(), inLen, LinearTaps),
                 _ => Blend(y, axis, coords, inLen, (c, n) => CubicTaps(c, n, o.CubicA, o.ExcludeOutside)),
             };
@@ -102,7 +102,7 @@ internal static class Resizing
             {
                 long[] shape = [.. Enumerable.Repeat(1L, (int)y.dim())];
                 shape[axis] = coords.Length;
-                var outside = tensor(coords.Select(c => c < 0 || c > inLen - 1).ToArray()).reshape(shape);
+                var outside = tensor(coords.Select(c => c < 0 || c > inLen - 1).ToArray(), device: y.device).reshape(shape);
                 y = y.masked_fill(outside, o.Extrapolation);
             }
         }
@@ -181,8 +181,8 @@ internal static class Resizing
         Tensor? sum = null;
         for (var k = 0; k < all[0].Length; k++)
         {
-            var index = tensor(all.Select(t => t[k].Index).ToArray());
-            var weight = tensor(all.Select(t => t[k].Weight).ToArray()).to_type(y.dtype).reshape(shape);
+            var index = tensor(all.Select(t => t[k].Index).ToArray(), device: y.device);
+            var weight = tensor(all.Select(t => t[k].Weight).ToArray(), y.dtype, y.device).reshape(shape);
             var term = y.index_select(axis, index) * weight;
             sum = sum is null ? term : sum + term;
         }
