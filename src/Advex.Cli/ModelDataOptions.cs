@@ -32,9 +32,11 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
 
     public string ModelPath(ParseResult p) => p.GetValue(Model)!;
 
+    /// <summary>The model; --input-shape is passed only when given, so an ONNX model's own declared shape applies
+    /// (TorchScript falls back to the same 1,28,28 default).</summary>
     public Classifier LoadModel(ParseResult p) =>
         ModelStore.Load(ModelPath(p), Opts.ParseNormalization(p.GetValue(Mean), p.GetValue(Std)),
-            Opts.ParseShape(p.GetValue(InputShape)!));
+            p.GetResult(InputShape) is { Implicit: false } ? Opts.ParseShape(p.GetValue(InputShape)!) : null);
 
     public Dataset LoadData(ParseResult p) =>
         Opts.LoadData(p.GetValue(Data)!, p.GetValue(Split)!, p.GetValue(DataDir), p.GetValue(Limit));

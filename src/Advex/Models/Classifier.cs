@@ -43,7 +43,7 @@ public sealed class Classifier : IDisposable
     public Normalization? Normalization { get; }
     public double Lower { get; }
     public double Upper { get; }
-    /// <summary>"native" or "torchscript".</summary>
+    /// <summary>"native", "torchscript" or "onnx".</summary>
     public string Kind { get; }
     /// <summary>Native architecture name (lenet, smallcnn, mlp), null for TorchScript.</summary>
     public string? Architecture { get; }

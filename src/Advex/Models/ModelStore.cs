@@ -42,7 +42,7 @@ public static class ModelStore
         Weights = WeightsName,
     };
 
-    /// <summary>Loads a model from a path: .pt (TorchScript), model.json / model.bin, or a run folder.</summary>
+    /// <summary>Loads a model from a path: .pt (TorchScript), .onnx, model.json / model.bin, or a run folder.</summary>
     public static Classifier Load(string path, Normalization? normalization = null, long[]? inputShape = null)
     {
         if (Directory.Exists(path))
@@ -66,6 +66,7 @@ public static class ModelStore
                 throw new AdvexException($"model weights {path}: the {ManifestName} beside them names weights '{named}', not this file");
             return LoadNative(manifest, normalization);
         }
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return Onnx.OnnxModel.Load(path, normalization, inputShape);
         return TorchScript.Load(path, inputShape ?? [1, 28, 28], normalization);
     }
 

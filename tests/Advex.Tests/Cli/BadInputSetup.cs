@@ -22,6 +22,7 @@ public sealed class BadInputSetup : IDisposable
         .Replace("{dir}", dir)
         .Replace("{lenet}", Path.Combine(Paths.TorchScript, "lenet.pt"))
         .Replace("{bad_output}", Path.Combine(Paths.TorchScript, "bad_output.pt"))
+        .Replace("{cnn_onnx}", Path.Combine(Paths.Fixtures, "onnx", "cnn.onnx"))
         .Replace("{idx}", Paths.IdxSmall);
 
     public static BadInputSetup Prepare(string dir, string setup)
