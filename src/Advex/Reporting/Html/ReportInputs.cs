@@ -68,31 +68,35 @@ public sealed record ReportInputs(
         var seen = new HashSet<string>();
         var used = new HashSet<int>();
         var unusable = new List<string>();
+        const string NotAResult = "not an evaluation, optimizer comparison or per-epoch JSON";
         foreach (var (path, label, item) in files.DistinctBy(f => f.Path))
         {
             var named = !Directory.Exists(items[item]);
-            var before = evals.Count + optimizers.Count + trainings.Count + images.Count;
-            var skippedBefore = skipped.Count;
-            Classify(path, label);
-            if (evals.Count + optimizers.Count + trainings.Count + images.Count > before) used.Add(item);
-            else if (skipped.Count > skippedBefore && (named || skipped[^1].EndsWith(')')))
-                unusable.Add(named ? $"{items[item]}: {Reason(skipped[^1], label)}" : $"{path}: {Reason(skipped[^1], label)}");
-            else if (skipped.Count == skippedBefore) used.Add(item); // a duplicate of a file already read
+            var problem = Classify(path, label);
+            if (problem is null) used.Add(item);
+            else
+            {
+                skipped.Add(problem == NotAResult ? label : $"{label} ({problem})");
+                // inside a folder, other JSON (manifests, checkpoints) is expected; a damaged result file is not
+                if (named) unusable.Add($"{items[item]}: {problem}");
+                else if (problem != NotAResult) unusable.Add($"{path}: {problem}");
+            }
         }
         for (var i = 0; i < items.Count; i++)
             if (Directory.Exists(items[i]) && !used.Contains(i))
                 unusable.Add($"{items[i]}: no evaluation, optimizer comparison, training run or figure in this folder");
         return new ReportInputs(evals, optimizers, trainings, images, skipped) { Unusable = unusable };
 
-        void Classify(string path, string label)
+        // null when the file was used (or is a copy of one already read), else why not
+        string? Classify(string path, string label)
         {
             if (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             {
                 images.Add(new Source<string>(path, label, Path.GetFileName(path)));
-                return;
+                return null;
             }
             var text = File.ReadAllText(path);
-            if (!seen.Add(text)) return;
+            if (!seen.Add(text)) return null;
             JsonElement root;
             try
             {
@@ -101,30 +105,25 @@ public sealed record ReportInputs(
             }
             catch (JsonException)
             {
-                skipped.Add($"{label} (not valid JSON)");
-                return;
+                return "not valid JSON";
             }
             try
             {
-                if (root.ValueKind != JsonValueKind.Object) skipped.Add(label);
-                else if (Has(root, "runs", JsonValueKind.Array) && root.TryGetProperty("clean_accuracy", out _))
+                if (root.ValueKind != JsonValueKind.Object) return NotAResult;
+                if (Has(root, "runs", JsonValueKind.Array) && root.TryGetProperty("clean_accuracy", out _))
                     evals.Add(new Source<EvalReport>(path, label, JsonOutput.Read<EvalReport>(path)));
                 else if (Has(root, "optimizers", JsonValueKind.Array) && root.TryGetProperty("target", out _))
                     optimizers.Add(new Source<OptimizerComparison>(path, label, JsonOutput.Read<OptimizerComparison>(path)));
                 else if (Has(root, "epochs", JsonValueKind.Array)) trainings.Add(ReadEpochs(path, label, root));
-                else skipped.Add(label);
+                else return NotAResult;
+                return null;
             }
             catch (AdvexException e)
             {
-                skipped.Add($"{label} ({e.Message})");
+                return e.Message;
             }
         }
     }
-
-    private static string Reason(string skipped, string label) =>
-        skipped.Length > label.Length + 2 && skipped.StartsWith(label + " (", StringComparison.Ordinal)
-            ? skipped[(label.Length + 2)..^1]
-            : "not an evaluation, optimizer comparison or per-epoch JSON";
 
     private static bool Has(JsonElement e, string name, JsonValueKind kind) =>
         e.TryGetProperty(name, out var p) && p.ValueKind == kind;
