@@ -13,7 +13,7 @@ public static class TrainCommand
     {
         var data = Opts.Data();
         var dataDir = Opts.DataDir();
-        var model = new Option<string>("--model") { Description = "lenet, smallcnn (Madry et al.), wongnet (Wong et al. 2020) or mlp", DefaultValueFactory = _ => "lenet" };
+        var model = new Option<string>("--model") { Description = Architectures.Help, DefaultValueFactory = _ => "lenet" };
         var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 64 };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or sgd", DefaultValueFactory = _ => "adam" };
@@ -34,15 +34,15 @@ public static class TrainCommand
         {
             Description = "constant or one-cycle (Wong et al.: 0 → lr at 2/5 of training → 0)", DefaultValueFactory = _ => "constant",
         };
-        var adv = new Option<string?>("--adv") { Description = "adversarial training: fgsm-rs, fgsm-ep, n-fgsm, pgd or trades" };
+        var adv = new Option<string?>("--adv") { Description = $"adversarial training: {TrainingMethodRegistry.Help}" };
         var eps = new Option<double?>("--eps") { Description = "L∞ budget of adversarial training (pixels in [0,1])" };
-        var alpha = new Option<double?>("--alpha") { Description = "attack step size (fgsm-rs and fgsm-ep 1.25·ε, n-fgsm ε, pgd 2.5·ε/K, trades ε/4)" };
-        var advSteps = new Option<int?>("--adv-steps", "--steps") { Description = "attack steps K of pgd and trades (10)" };
+        var alpha = new Option<double?>("--alpha") { Description = $"attack step size ({TrainingMethodRegistry.AlphaHelp})" };
+        var advSteps = new Option<int?>("--adv-steps", "--steps") { Description = $"attack steps K of {TrainingMethodRegistry.StepsHelp}" };
         var beta = new Option<double>("--beta") { Description = "TRADES β", DefaultValueFactory = _ => 6 };
         var noise = new Option<double>("--noise") { Description = "N-FGSM noise magnitude k (η ~ U(−k·ε, k·ε))", DefaultValueFactory = _ => 2 };
         var gradAlign = new Option<double>("--grad-align")
         {
-            Description = "GradAlign weight λ for fgsm-rs, fgsm-ep and n-fgsm (Andriushchenko & Flammarion 2020; 0 = off)",
+            Description = $"GradAlign weight λ for {TrainingMethodRegistry.SingleStepNames} (Andriushchenko & Flammarion 2020; 0 = off)",
             DefaultValueFactory = _ => 0,
         };
         var earlyStopping = new Option<bool>("--early-stopping")

@@ -17,6 +17,15 @@ using static TorchSharp.torch.nn.functional;
 /// </summary>
 public static class FgsmEp
 {
+    /// <summary>The registry entry (<see cref="TrainingMethodRegistry"/>); it keeps per-sample state.</summary>
+    public static TrainingMethod Method { get; } = new("fgsm-ep",
+        "FGSM-RS starting from each sample's perturbation of the previous epoch, Jia et al. 2022", SingleStep: true,
+        "1.25·ε", (eps, _) => 1.25 * eps,
+        b => Loss(b.Model, b.X, b.Y, b.Batch.Indices, b.Memory, b.Options.Eps, b.Options.Alpha, b.Rng))
+    {
+        PerSampleState = true,
+    };
+
     /// <summary>The adversarial batch x' (no graph); the batch's perturbations in <paramref name="memory"/> are
     /// read as the start and replaced by the new ones.</summary>
     public static Tensor Perturb(Classifier model, Tensor x, Tensor y, long[] indices, PerturbationMemory memory,

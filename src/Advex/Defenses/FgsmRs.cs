@@ -14,6 +14,11 @@ using static TorchSharp.torch.nn.functional;
 /// </summary>
 public static class FgsmRs
 {
+    /// <summary>The registry entry (<see cref="TrainingMethodRegistry"/>).</summary>
+    public static TrainingMethod Method { get; } = new("fgsm-rs",
+        "one FGSM step from a uniform random start, Wong et al. 2020", SingleStep: true, "1.25·ε", (eps, _) => 1.25 * eps,
+        b => Loss(b.Model, b.X, b.Y, b.Options.Eps, b.Options.Alpha, b.Rng));
+
     /// <summary>The adversarial batch x' (no graph).</summary>
     public static Tensor Perturb(Classifier model, Tensor x, Tensor y, double eps, double alpha, Generator? rng = null) =>
         TrainingAttack.InEvalMode(model, () =>

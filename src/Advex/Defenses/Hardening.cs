@@ -61,14 +61,7 @@ public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int
             rng = new Generator((ulong)(uint)unchecked(seed * 1_000_003 + epoch));
             rngEpoch = epoch;
         }
-        var loss = options.Method switch
-        {
-            "fgsm-rs" => FgsmRs.Loss(model, x, y, options.Eps, options.Alpha, rng),
-            "fgsm-ep" => FgsmEp.Loss(model, x, y, batch.Indices, memory, options.Eps, options.Alpha, rng),
-            "n-fgsm" => NFgsm.Loss(model, x, y, options.Eps, options.Alpha, options.Noise, rng),
-            "pgd" => PgdAt.Loss(model, x, y, options.Eps, options.Alpha, options.Steps, rng),
-            _ => Trades.Loss(model, x, y, options.Eps, options.Alpha, options.Steps, options.Beta, rng),
-        };
+        var loss = options.Definition.Loss(new AdversarialBatch(model, batch, options, memory, rng));
         return options.GradAlign > 0 ? loss + options.GradAlign * GradAlign.Penalty(model, x, y, options.Eps, rng) : loss;
     }
 
@@ -107,23 +100,24 @@ public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int
     {
         if (best != null) best.Save(Path.Combine(checkpointDir, BestFile));
         IO.AtomicFile.WriteAllText(Path.Combine(checkpointDir, StateFile), JsonSerializer.Serialize(stopping.State));
-        if (options.Method == "fgsm-ep") memory.Save(Path.Combine(checkpointDir, MemoryFile));
+        if (options.Definition.PerSampleState) memory.Save(Path.Combine(checkpointDir, MemoryFile));
     }
 
     public void Load(string checkpointDir)
     {
         var statePath = Path.Combine(checkpointDir, StateFile);
         if (!File.Exists(statePath))
-            throw new AdvexException($"checkpoint in {checkpointDir} has no adversarial-training state; resume with the same --adv options");
+            throw new AdvexException($"checkpoint in {checkpointDir} has no adversarial-training state; resume with the same adversarial-training options");
         stopping.Restore(JsonSerializer.Deserialize<EarlyStopping.Snapshot>(File.ReadAllText(statePath))
                          ?? throw new AdvexException($"{statePath} is empty"));
         var bestPath = Path.Combine(checkpointDir, BestFile);
         best = File.Exists(bestPath) ? WeightSnapshot.Load(bestPath) : null;
         var memoryPath = Path.Combine(checkpointDir, MemoryFile);
-        if (options.Method == "fgsm-ep")
+        if (options.Definition.PerSampleState)
         {
             if (!File.Exists(memoryPath))
-                throw new AdvexException($"checkpoint in {checkpointDir} has no fgsm-ep perturbations; resume with the same --adv options");
+                throw new AdvexException(
+                    $"checkpoint in {checkpointDir} has no {options.Method} perturbations; resume with the same adversarial-training options");
             memory.Load(memoryPath);
         }
     }

@@ -15,6 +15,11 @@ using static TorchSharp.torch.nn.functional;
 /// </summary>
 public static class NFgsm
 {
+    /// <summary>The registry entry (<see cref="TrainingMethodRegistry"/>).</summary>
+    public static TrainingMethod Method { get; } = new("n-fgsm",
+        "one FGSM step from noise of k·ε, not projected back, de Jorge et al. 2022", SingleStep: true, "ε", (eps, _) => eps,
+        b => Loss(b.Model, b.X, b.Y, b.Options.Eps, b.Options.Alpha, b.Options.Noise, b.Rng));
+
     /// <summary>The adversarial batch x' (no graph).</summary>
     public static Tensor Perturb(Classifier model, Tensor x, Tensor y, double eps, double alpha, double noise,
         Generator? rng = null) =>

@@ -14,6 +14,11 @@ using static TorchSharp.torch.nn.functional;
 /// </summary>
 public static class PgdAt
 {
+    /// <summary>The registry entry (<see cref="TrainingMethodRegistry"/>).</summary>
+    public static TrainingMethod Method { get; } = new("pgd",
+        "K steps of PGD from a random start, Madry et al. 2018", SingleStep: false, "2.5·ε/K", (eps, k) => 2.5 * eps / k,
+        b => Loss(b.Model, b.X, b.Y, b.Options.Eps, b.Options.Alpha, b.Options.Steps, b.Rng));
+
     /// <summary>The adversarial batch x' (no graph).</summary>
     public static Tensor Perturb(Classifier model, Tensor x, Tensor y, double eps, double alpha, int steps,
         Generator? rng = null) =>

@@ -14,6 +14,11 @@ using static TorchSharp.torch.nn.functional;
 /// </summary>
 public static class Trades
 {
+    /// <summary>The registry entry (<see cref="TrainingMethodRegistry"/>).</summary>
+    public static TrainingMethod Method { get; } = new("trades",
+        "CE plus β·KL to a K-step attack on the KL, Zhang et al. 2019", SingleStep: false, "ε/4", (eps, _) => eps / 4,
+        b => Loss(b.Model, b.X, b.Y, b.Options.Eps, b.Options.Alpha, b.Options.Steps, b.Options.Beta, b.Rng));
+
     /// <summary>The adversarial batch x' (no graph).</summary>
     public static Tensor Perturb(Classifier model, Tensor x, double eps, double alpha, int steps, Generator? rng = null) =>
         TrainingAttack.InEvalMode(model, () =>
