@@ -10,7 +10,7 @@ public static class Opts
 {
     public static Option<string> Data() => new("--data")
     {
-        Description = "dataset: mnist (embedded), fashion-mnist, idx:<folder>", DefaultValueFactory = _ => "mnist",
+        Description = $"dataset: {DataSpecRegistry.Help}", DefaultValueFactory = _ => "mnist",
     };
 
     public static Option<string?> DataDir() => new("--data-dir") { Description = "folder holding the dataset's IDX files" };
