@@ -9,7 +9,7 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
 {
     public Option<string> Model { get; } = new("--model")
     {
-        Description = "TorchScript .pt, native model.json, or a train output folder", Required = true,
+        Description = ModelFormatRegistry.Help, Required = true,
     };
 
     public Option<string> Data { get; } = Opts.Data();

@@ -5,6 +5,28 @@ using static TorchSharp.torch;
 /// <summary>Loads a TorchScript module exported from PyTorch (torch.jit.trace / torch.jit.script) as a Classifier.</summary>
 public static class TorchScript
 {
+    /// <summary>The registry entry (<see cref="ModelFormatRegistry"/>): a file named .pt, .pth or .ts, or any zip
+    /// archive (the container torch.jit.save writes); without an input shape, one MNIST image [1,28,28].</summary>
+    public static ModelFormat Format { get; } = new("torchscript", "a TorchScript .pt (torch.jit.trace or torch.jit.script)",
+        path => ModelFormat.Extension(".pt", ".pth", ".ts")(path) || IsZip(path),
+        (path, normalization, inputShape) => Load(path, inputShape ?? [1, 28, 28], normalization));
+
+    /// <summary>True when the file starts like a zip archive (PK\x03\x04).</summary>
+    private static bool IsZip(string path)
+    {
+        if (!File.Exists(path)) return false;
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> head = stackalloc byte[4];
+            return file.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head is [0x50, 0x4B, 0x03, 0x04];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <param name="path">the .pt file</param>
     /// <param name="inputShape">[C,H,W] of one sample; the number of classes is read from a probe forward pass</param>
     /// <param name="normalization">mean/std when the model expects normalized input</param>
