@@ -1,5 +1,6 @@
 namespace Advex.Defenses;
 
+using System.Text.Json.Serialization;
 using Advex.Validation;
 
 /// <summary>
@@ -53,7 +54,9 @@ public sealed record AdversarialTraining
     }
 
     public string Method { get; }
-    /// <summary>The registry entry of <see cref="Method"/>: its loss, defaults and whether it keeps per-sample state.</summary>
+    /// <summary>The registry entry of <see cref="Method"/>: its loss, defaults and whether it keeps per-sample state
+    /// (not part of the options' JSON, which names the method).</summary>
+    [JsonIgnore]
     public TrainingMethod Definition { get; }
     public double Eps { get; }
     public double Alpha { get; }
