@@ -5,16 +5,20 @@ using static TorchSharp.torch;
 /// <summary>Loads a TorchScript module exported from PyTorch (torch.jit.trace / torch.jit.script) as a Classifier.</summary>
 public static class TorchScript
 {
-    /// <summary>The registry entry (<see cref="ModelFormatRegistry"/>): a file named .pt, .pth or .ts, or any zip
-    /// archive (the container torch.jit.save writes); without an input shape, one MNIST image [1,28,28].</summary>
+    /// <summary>The registry entry (<see cref="ModelFormatRegistry"/>); without an input shape, one MNIST image
+    /// [1,28,28].</summary>
     public static ModelFormat Format { get; } = new("torchscript", "a TorchScript .pt (torch.jit.trace or torch.jit.script)",
-        path => ModelFormat.Extension(".pt", ".pth", ".ts")(path) || IsZip(path),
-        (path, normalization, inputShape) => Load(path, inputShape ?? [1, 28, 28], normalization));
+        Recognises, (path, normalization, inputShape) => Load(path, inputShape ?? [1, 28, 28], normalization));
+
+    private static readonly string[] Extensions = [".pt", ".pth", ".ts"];
+
+    /// <summary>A file named .pt, .pth or .ts, or any zip archive (the container torch.jit.save writes).</summary>
+    public static bool Recognises(string path) =>
+        File.Exists(path) && (Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)) || IsZip(path));
 
     /// <summary>True when the file starts like a zip archive (PK\x03\x04).</summary>
     private static bool IsZip(string path)
     {
-        if (!File.Exists(path)) return false;
         try
         {
             using var file = File.OpenRead(path);
