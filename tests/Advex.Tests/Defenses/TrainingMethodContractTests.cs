@@ -71,6 +71,29 @@ public sealed class TrainingMethodContractTests
 
     [Theory]
     [MemberData(nameof(AllMethods))]
+    public void Method_checkpoint_holds_per_sample_state_exactly_when_the_entry_says_so(string name)
+    {
+        using var _ = new SingleThread();
+        using var scope = NewDisposeScope();
+        var method = TrainingMethodRegistry.Get(name);
+        using var model = DefenseLossTests.UntrainedLeNet(2);
+        var (x, y) = DefenseLossTests.Batch(8);
+        using var hardening = new Hardening(Options(name), null, seed: 1);
+        model.Module.train();
+        hardening.Loss(model, new TrainingBatch(x, y, [.. Enumerable.Range(0, 8).Select(i => (long)i)], 1));
+        var dir = Paths.TempDir();
+        hardening.Save(dir);
+        Assert.Equal(method.PerSampleState, File.Exists(Path.Combine(dir, "perturbations.bin")));
+        using var resumed = new Hardening(Options(name), null, seed: 1);
+        resumed.Load(dir);
+        if (!method.PerSampleState) return;
+        File.Delete(Path.Combine(dir, "perturbations.bin"));
+        using var incomplete = new Hardening(Options(name), null, seed: 1);
+        Assert.Contains($"no {name} perturbations", Assert.Throws<AdvexException>(() => incomplete.Load(dir)).Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllMethods))]
     public void Method_entry_defaults_are_the_ones_applied(string name)
     {
         var method = TrainingMethodRegistry.Get(name);
