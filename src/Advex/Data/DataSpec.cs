@@ -6,7 +6,7 @@ namespace Advex.Data;
 /// <param name="split"><c>train</c> or <c>test</c> (already checked)</param>
 /// <param name="dataDir">a folder to read instead of the entry's usual place, or null</param>
 /// <param name="classes">the class count when stated (at least 2, already checked), or null</param>
-public delegate Dataset DataLoader(string argument, string split, string? dataDir, int? classes);
+public delegate Dataset DataSpecLoader(string argument, string split, string? dataDir, int? classes);
 
 /// <summary>
 /// One entry of <see cref="DataSpecRegistry"/>: a kind of data spec, either an exact name (<c>mnist</c>) or a prefix
@@ -15,11 +15,11 @@ public delegate Dataset DataLoader(string argument, string split, string? dataDi
 /// <param name="Name">the exact name, or the prefix including its colon</param>
 /// <param name="Argument">for a prefix entry, what follows the prefix as help shows it (<c>&lt;folder&gt;</c>);
 /// null for an exact name</param>
-public sealed record DataSpec(string Name, string? Argument, string Description, DataLoader Load)
+public sealed record DataSpec(string Name, string? Argument, string Description, DataSpecLoader Load)
 {
-    public static DataSpec Exact(string name, string description, DataLoader load) => new(name, null, description, load);
+    public static DataSpec Exact(string name, string description, DataSpecLoader load) => new(name, null, description, load);
 
-    public static DataSpec Prefix(string prefix, string argument, string description, DataLoader load) =>
+    public static DataSpec Prefix(string prefix, string argument, string description, DataSpecLoader load) =>
         new(prefix, argument, description, load);
 
     public bool IsPrefix => Argument is not null;
@@ -28,7 +28,9 @@ public sealed record DataSpec(string Name, string? Argument, string Description,
     public string Usage => Name + Argument;
 
     /// <summary>The argument the loader gets when <paramref name="spec"/> names this entry, else null.</summary>
-    public string? Match(string spec) =>
-        IsPrefix ? spec.StartsWith(Name, StringComparison.Ordinal) ? spec[Name.Length..] : null
-        : spec == Name ? spec : null;
+    public string? Match(string spec)
+    {
+        if (!IsPrefix) return spec == Name ? spec : null;
+        return spec.StartsWith(Name, StringComparison.Ordinal) ? spec[Name.Length..] : null;
+    }
 }
