@@ -13,7 +13,7 @@ public static class TrainCommand
     {
         var data = Opts.Data();
         var dataDir = Opts.DataDir();
-        var model = new Option<string>("--model") { Description = Architectures.Help, DefaultValueFactory = _ => "lenet" };
+        var model = new Option<string>("--model") { Description = Advex.Models.Architectures.Help, DefaultValueFactory = _ => "lenet" };
         var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 64 };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or sgd", DefaultValueFactory = _ => "adam" };

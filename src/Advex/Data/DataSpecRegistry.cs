@@ -1,7 +1,7 @@
 namespace Advex.Data;
 
 /// <summary>
-/// Every kind of data spec (DESIGN §6) that <see cref="DataSource.Load"/> resolves, tried in order. Each entry's
+/// Every kind of data spec (DESIGN §6) that <c>DataSource.Load</c> resolves, tried in order. Each entry's
 /// description drives the CLI help and the contract suite (<c>DataSpecContractTests</c>) iterates <see cref="All"/>.
 /// Adding a format is its file (a loader and an <c>Entry</c>, like <see cref="IdxSpec"/>) plus one line here.
 /// </summary>
