@@ -78,13 +78,6 @@ public static class Opts
     public static Dataset LoadData(string spec, string split, string? dataDir, int? limit, int? classes = null)
     {
         if (limit is <= 0) throw new AdvexException($"--limit must be positive (got {limit})");
-        var data = DataSource.Load(spec, split, dataDir, classes);
-        if (limit is { } n && n < data.Count)
-        {
-            var taken = data.Take(n);
-            data.Dispose();
-            return taken;
-        }
-        return data;
+        return DataSource.Load(spec, split, dataDir, classes, limit);
     }
 }

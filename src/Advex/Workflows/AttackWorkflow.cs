@@ -23,8 +23,6 @@ public static class AttackWorkflow
     public static EvalReport Run(Classifier model, Dataset data, Attack attack, EvalOptions options, string modelPath,
         string outDir, IProgress<JobProgress>? progress = null)
     {
-        model.CheckData(data);
-        attack.CheckBudget(model);
         var plane = data.Channels * data.Height * data.Width;
         var images = new byte[(long)data.Count * plane];
         var predictions = new byte[data.Count];
