@@ -55,7 +55,7 @@ public static class Cli
         }
         catch (Exception e) when (Unwrap(e) is AdvexException or IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"error: {OneLine(Unwrap(e).Message)}");
+            stderr.WriteLine($"error: {OneLine(FlagNames.Message(Unwrap(e), parsed.CommandResult.Command))}");
             Debug(stderr, e);
             return UsageError;
         }

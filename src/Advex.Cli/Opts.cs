@@ -75,9 +75,6 @@ public static class Opts
         return parts.Select(long.Parse).ToArray();
     }
 
-    public static Dataset LoadData(string spec, string split, string? dataDir, int? limit, int? classes = null)
-    {
-        if (limit is <= 0) throw new AdvexException($"--limit must be positive (got {limit})");
-        return DataSource.Load(spec, split, dataDir, classes, limit);
-    }
+    public static Dataset LoadData(string spec, string split, string? dataDir, int? limit, int? classes = null) =>
+        DataSource.Load(spec, split, dataDir, classes, limit);
 }

@@ -70,9 +70,9 @@ public sealed record AdvGan : Attack
     {
         if (!goal.IsTargeted) return;
         if (TargetClass is not { } t)
-            throw new AdvexException("this AdvGAN generator is untargeted; train one per target with advex advgan train --target-class <c>");
+            throw new AdvexException("this AdvGAN generator is untargeted; a targeted attack needs a generator trained for its target class");
         using var wrong = goal.Classes.ne(t).any();
         if (wrong.item<bool>())
-            throw new AdvexException($"this AdvGAN generator was trained for target class {t} only; use --targeted {t} or a generator per target");
+            throw new ParameterException($"this AdvGAN generator was trained for class {t} only; use target {t}, or a generator trained for each class", "target");
     }
 }

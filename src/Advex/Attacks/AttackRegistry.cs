@@ -30,8 +30,8 @@ public static class AttackRegistry
         ["optim"] = new(true, (eps, s) => new OptimizerAttack(eps, OptimizerKinds.Parse(s.Optimizer ?? "adam"),
             s.Lr ?? 0.01, s.Steps ?? 100, s.Norm ?? Norm.Linf)),
         // the attack is a trained generator, loaded from a file or an advgan train folder
-        ["advgan"] = new(true, (eps, s) => AdvGan.Load(s.Generator ?? throw new AdvexException(
-            "advgan needs --generator <file or folder> (train one with: advex advgan train --target <model> --out <dir>)"), eps)),
+        ["advgan"] = new(true, (eps, s) => AdvGan.Load(s.Generator ?? throw new ParameterException(
+            "advgan needs generator, a generator file or the folder an AdvGAN training wrote", "generator"), eps)),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;

@@ -26,7 +26,7 @@ public sealed record Square : Attack
     public Square(double eps, int queries = 5000, double pInit = 0.8)
     {
         Eps = Check.NonNegative(eps, "eps");
-        Queries = Check.AtLeast(queries, 1, "queries (--steps)");
+        Queries = Check.AtLeast(queries, 1, "queries");
         PInit = Check.InRange(pInit, 1e-6, 1, "p-init");
     }
 

@@ -78,8 +78,9 @@ public sealed class Dataset : IDisposable
         return (x, labels.narrow(0, start, count).clone());
     }
 
-    /// <summary>The first <paramref name="n"/> samples in file order (the <c>--limit</c> semantics).</summary>
-    public Dataset Take(int n) => n >= Count ? this : Range(0, n);
+    /// <summary>A new dataset of the first <paramref name="n"/> samples in file order (all of them when n ≥
+    /// <see cref="Count"/>; the <c>limit</c> semantics). Always a new object, which the caller disposes.</summary>
+    public Dataset Take(int n) => Range(0, Math.Min(n, Count));
 
     /// <summary>A new dataset of samples [start, start+count) in file order (e.g. a held-out slice).</summary>
     public Dataset Range(int start, int count)

@@ -44,9 +44,8 @@ public sealed record AdversarialTraining
         Beta = Check.NonNegative(beta, "beta");
         Noise = Check.NonNegative(noise, "noise");
         GradAlign = Check.NonNegative(gradAlign, "grad-align");
-        // still names the CLI flag: the CLI's tests pin these words (until the CLI maps parameters to flags)
         if (GradAlign > 0 && !Definition.SingleStep)
-            throw new AdvexException($"--grad-align applies to {TrainingMethodRegistry.SingleStepNames} only");
+            throw new ParameterException($"grad-align applies to {TrainingMethodRegistry.SingleStepNames} only", "grad-align");
         EarlyStopping = earlyStopping;
         Heldout = Check.AtLeast(heldout, earlyStopping ? 1 : 0, "heldout");
         EvalSteps = Check.AtLeast(evalSteps, 1, "heldout-steps");

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Advex.Cli;
 using Advex.Cli.Commands;
 using Advex.Tests.Support;
+using Advex.Workflows;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -28,7 +29,8 @@ public sealed class ReportBrowserTests(ITestOutputHelper output)
 
         var dir = Paths.TempDir();
         var log = new StringWriter();
-        var index = DemoCommand.Run(new Ui(log, log, quiet: true), Tiny, dir, 0, "advex demo (test plan)");
+        var index = DemoCommand.Run(new Ui(log, log, quiet: true),
+            new DemoJob { Plan = Tiny, OutDir = dir, Seed = 0, Command = "advex demo (test plan)" });
         Assert.Equal(Path.Combine(Path.GetFullPath(dir), "report", "index.html"), index);
         Assert.Contains($"open the report: {index}", log.ToString());
 

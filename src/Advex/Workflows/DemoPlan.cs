@@ -1,4 +1,4 @@
-namespace Advex.Cli.Commands;
+namespace Advex.Workflows;
 
 /// <summary>
 /// How much work <c>advex demo</c> does. The full plan fits in 10 minutes on 2 cores: LeNet for 5 epochs on the 60k
