@@ -1,8 +1,5 @@
 namespace Advex.Tests.Support;
 
-using System.Net;
-using System.Net.Sockets;
-
 /// <summary>
 /// A slurm.conf for a one-node cluster on this host, with every state, spool, pid and log file under
 /// <see cref="Dir"/>, its own ports (free ones, so a system Slurm is not disturbed) and munge reached through the
@@ -11,8 +8,8 @@ using System.Net.Sockets;
 /// </summary>
 public sealed record SlurmConfig(string Dir, string Host, int Cpus, long RealMemoryMb, string MungeSocket)
 {
-    public int ControllerPort { get; } = FreePort();
-    public int NodePort { get; } = FreePort();
+    public int ControllerPort { get; } = FreePort.Next();
+    public int NodePort { get; } = FreePort.Next();
 
     public string File => Path.Combine(Dir, "slurm.conf");
     public string ControllerLog => Path.Combine(Dir, "log", "slurmctld.log");
@@ -64,12 +61,5 @@ public sealed record SlurmConfig(string Dir, string Host, int Cpus, long RealMem
     {
         var line = System.IO.File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
