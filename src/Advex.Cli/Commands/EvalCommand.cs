@@ -1,13 +1,11 @@
 namespace Advex.Cli.Commands;
 
 using System.CommandLine;
-using System.Globalization;
 using Advex.Attacks;
 using Advex.Data;
 using Advex.Evaluation;
 using Advex.Models;
 using Advex.Workflows;
-using Spectre.Console;
 
 /// <summary><c>advex eval</c>: robustness of a model under one or more attacks over a list of ε.</summary>
 public static class EvalCommand
@@ -15,42 +13,33 @@ public static class EvalCommand
     public static Command Create(Ui ui)
     {
         var source = new ModelDataOptions();
-        var attack = new Option<string>("--attack") { Description = $"attack name(s), comma-separated: {string.Join(" ", AttackRegistry.Names)}", DefaultValueFactory = _ => "fgsm" };
-        var eps = new Option<string>("--eps") { Description = "comma list of ε", DefaultValueFactory = _ => "0.3" };
-        var targeted = new Option<string?>("--targeted") { Description = "random, least-likely or a class index" };
-        var json = Opts.Json();
-        var report = new Option<string?>("--report") { Description = "folder for plots and example grids" };
-        var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 256 };
-        var seed = Opts.Seed();
-        var quiet = Opts.Quiet();
+        var o = new EvalCliOptions();
         var attackOptions = new AttackOptions();
-        var cmd = new Command("eval", "Evaluate a model's robustness: accuracy under attack for each ε, sanity checks, JSON and figures.")
-        {
-            attack, eps, targeted, json, report, batch, seed, quiet,
-        };
+        var cmd = new Command("eval", "Evaluate a model's robustness: accuracy under attack for each ε, sanity checks, JSON and figures; per-sample records, resume, shards and workers with --out.");
+        o.AddTo(cmd);
         source.AddTo(cmd);
         attackOptions.AddTo(cmd);
         cmd.SetAction(p =>
         {
-            var names = p.GetValue(attack)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var names = p.GetValue(o.Attack)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (names.Length == 0) throw new AdvexException("--attack: empty list");
-            var epsList = Opts.ParseEps(p.GetValue(eps)!);
-            var settings = attackOptions.Read(p);
-            var attacks = AttackSweep.Build(names, epsList, settings);
-            using var claim = Outputs.Claim(ui, p.GetValue(report), "--report", (p.GetValue(json), "--json"));
+            var epsList = Opts.ParseEps(p.GetValue(o.Eps)!);
+            var attacks = AttackSweep.Build(names, epsList, attackOptions.Read(p));
+            var outputs = new EvalOutputs(p.GetValue(o.Json), p.GetValue(o.Report), p.GetValue(o.Out), p.GetValue(o.Resume));
+            using var claim = Outputs.Claim(ui, [(outputs.ReportDir, "--report"), (outputs.OutDir, "--out")], [(outputs.Json, "--json")]);
             var modelPath = source.ModelPath(p);
             using var classifier = source.LoadModel(p);
             foreach (var a in attacks) a.CheckBudget(classifier);
             using var dataset = source.LoadData(p);
-            var options = new EvalOptions
+            var options = o.Read(p, classifier.Classes, epsList, ui.CommandLine);
+            if (p.GetValue(o.Workers) is { } workers)
             {
-                BatchSize = p.GetValue(batch),
-                Seed = p.GetValue(seed),
-                Target = TargetMode.Parse(p.GetValue(targeted), classifier.Classes),
-                Eps = epsList,
-                Command = ui.CommandLine,
-            };
-            Run(ui, classifier, dataset, attacks, options, modelPath, p.GetValue(json), p.GetValue(report));
+                var (merged, figures) = ui.Job("workers", progress => EvalWorkers.Run(EvalCliOptions.WorkerArgs(p), workers,
+                    outputs.OutDir!, outputs.Resume, figures: false, ui.CommandLine, progress, outputs.Json));
+                Print(ui, merged, figures);
+                return 0;
+            }
+            Run(ui, classifier, dataset, attacks, options, modelPath, outputs);
             return 0;
         });
         return cmd;
@@ -58,30 +47,29 @@ public static class EvalCommand
 
     /// <summary>Evaluates, prints the table and sanity checks, writes JSON and figures; shared with <c>demo</c>.</summary>
     public static EvalReport Run(Ui ui, Classifier model, Dataset data, IReadOnlyList<Attack> attacks, EvalOptions options,
-        string modelPath, string? json, string? reportDir)
+        string modelPath, string? json, string? reportDir) =>
+        Run(ui, model, data, attacks, options, modelPath, new EvalOutputs(json, reportDir));
+
+    public static EvalReport Run(Ui ui, Classifier model, Dataset data, IReadOnlyList<Attack> attacks, EvalOptions options,
+        string modelPath, EvalOutputs outputs)
     {
         var (report, figures) = ui.Job("attack", progress =>
-            EvalWorkflow.Run(model, data, attacks, options, modelPath, json, reportDir, progress));
-        ui.Line($"clean accuracy: {report.CleanAccuracy:P2} on {data.Count} {data.Spec} {data.Split} samples");
-        var table = new Table().Title("Robustness").AddColumns("attack", "norm", "ε", "robust acc", "success",
-            "mean L2", "median L2", "mean L∞", "seconds", "img/s");
-        foreach (var r in report.Runs)
-            table.AddRow(r.Attack, r.Norm, r.Eps?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-",
-                $"{r.RobustAccuracy:P2}", $"{r.AttackSuccessRate:P2}", $"{r.MeanL2:F3}", $"{r.MedianL2:F3}", $"{r.MeanLinf:F3}",
-                $"{r.Seconds:F2}", $"{r.ImagesPerSecond:F0}");
-        ui.Write(table);
-        foreach (var r in report.Runs.Where(r => r.RobustAccuracyAtEps is not null))
-            ui.Line($"{r.Attack} ({r.Norm}, minimisation): robust accuracy at " +
-                    string.Join(", ", r.RobustAccuracyAtEps!.Select(kv => $"ε={kv.Key}: {kv.Value:P2}")));
-        if (report.Runs.Select(r => r.Attack).Distinct().Count() > 1)
-            foreach (var w in report.WorstCase)
-                ui.Line($"worst case over {string.Join("+", w.Attacks)} at ε={w.Eps?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({w.Norm}): robust accuracy {w.RobustAccuracy:P2}");
+            EvalWorkflow.Run(model, data, attacks, options, modelPath, outputs, progress));
+        Print(ui, report, figures);
+        return report;
+    }
+
+    /// <summary>The table, worst cases and sanity checks of a report (also printed by <c>merge</c>).</summary>
+    public static void Print(Ui ui, EvalReport report, IReadOnlyList<string> figures)
+    {
+        ui.Line($"clean accuracy: {report.CleanAccuracy:P2} on {report.Data.Count} {report.Data.Spec} {report.Data.Split} samples");
+        ui.Write(EvalTable.Of(report));
+        foreach (var line in EvalTable.Lines(report)) ui.Line(line);
         foreach (var s in report.Sanity)
         {
             if (s.Ok) ui.Line($"ok    {s.Check}: {s.Detail}");
             else ui.Warn($"{s.Check}: {s.Detail}");
         }
         foreach (var f in figures) ui.Line($"wrote {f}");
-        return report;
     }
 }

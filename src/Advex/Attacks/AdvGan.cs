@@ -2,12 +2,13 @@ namespace Advex.Attacks;
 
 using Advex.Validation;
 using Advex.Attacks;
+using Advex.Attacks.Core;
 using Advex.Models;
 using static TorchSharp.torch;
 
 /// <summary>
 /// AdvGAN (Xiao et al. 2018) as an attack: one forward pass of a trained generator, x' = clip₀¹(x + clamp(G(x), −ε_G,
-/// ε_G)), with ε_G the generator's training budget; <see cref="Attack.Run"/> then projects onto the requested L∞ ball
+/// ε_G)), with ε_G the generator's training budget; <c>Attack.Run</c> then projects onto the requested L∞ ball
 /// ε (a smaller ε clips δ further). Deterministic, no gradients of the target model.
 /// Targeted goals: a generator is trained for one fixed target class (<c>advgan train --target-class t</c>); it serves
 /// untargeted goals and targeted goals whose every target is t, and refuses any other goal. An untargeted generator
@@ -59,7 +60,7 @@ public sealed record AdvGan : Attack
         return (x + delta).clamp(lo, hi).MoveToOuterDisposeScope();
     }
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, TorchSharp.torch.Generator? rng)
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
     {
         CheckGoal(goal);
         Generator.eval();

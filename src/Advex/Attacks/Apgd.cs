@@ -51,8 +51,9 @@ public sealed record Apgd : Attack
     public const double Rho = 0.75;
 
     public Apgd(double eps, Norm norm = Norm.Linf, ApgdLoss loss = ApgdLoss.CrossEntropy, int steps = 100,
-        int restarts = 1)
+        int restarts = 1, bool earlyStop = false)
     {
+        EarlyStop = earlyStop;
         Eps = Check.NonNegative(eps, "eps");
         Norm = norm;
         Loss = loss;
@@ -67,6 +68,7 @@ public sealed record Apgd : Attack
     public int Steps { get; }
     public int Restarts { get; }
     public override bool IsRandomized => true;
+    public override bool EarlyStop { get; }
 
     public override IReadOnlyDictionary<string, object> Params => new Dictionary<string, object>
     {
@@ -74,7 +76,9 @@ public sealed record Apgd : Attack
         ["alpha"] = Alpha, ["rho"] = Rho, ["initial_step_size"] = 2 * Eps,
     };
 
-    public override Attack WithEps(double eps) => new Apgd(eps, Norm, Loss, Steps, Restarts);
+    public override Attack WithEps(double eps) => new Apgd(eps, Norm, Loss, Steps, Restarts, EarlyStop);
+
+    public override Attack WithEarlyStop() => new Apgd(Eps, Norm, Loss, Steps, Restarts, true);
 
     /// <summary>
     /// The checkpoints w₀ = 0 &lt; w₁ &lt; … ≤ N_iter, w_j = ⌈p_j·N_iter⌉ (computed with a 1e-9 tolerance so that
@@ -94,26 +98,27 @@ public sealed record Apgd : Attack
         return [.. w];
     }
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng)
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
     {
         using var scope = NewDisposeScope();
         var labels = goal.IsTargeted ? model.Predict(x) : goal.Classes;
         var targets = goal.IsTargeted ? goal.Classes : null;
-        return Search(model, x, labels, targets, rng).MoveToOuterDisposeScope();
+        return Search(model, x, labels, targets, context).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// The attack on explicit labels and (for APGD-T) targets, with restarts; used by <see cref="AutoAttack"/>.
     /// Success means prediction ≠ labels (untargeted) or = targets (targeted).
     /// </summary>
-    internal Tensor Search(Classifier model, Tensor x, Tensor labels, Tensor? targets, Generator? rng)
+    internal Tensor Search(Classifier model, Tensor x, Tensor labels, Tensor? targets, AttackContext context)
     {
         var needed = Loss == ApgdLoss.Dlr ? (targets is null ? 3 : 4) : 2;
         if (model.Classes < needed)
             throw new AdvexException($"{Name}{(targets is null ? "" : " (targeted)")} needs at least {needed} classes (the model has {model.Classes})");
-        if (Restarts == 1) return Once(model, x, labels, targets, rng);
+        if (Restarts == 1) return Once(model, x, labels, targets, context);
         AttackGoal goal = targets is null ? new Untargeted(labels) : new Targeted(targets);
-        return BestOfRestarts.Run(model, x, goal, Restarts, () => Once(model, x, labels, targets, rng));
+        return BestOfRestarts.Run(model, x, goal, Restarts, context, (m, xs, g, rows, c) =>
+            Once(m, xs, labels.index_select(0, rows), targets?.index_select(0, rows), c));
     }
 
     private Tensor PerSampleLoss(Tensor logits, Tensor labels, Tensor? targets) => (Loss, targets) switch
@@ -124,8 +129,10 @@ public sealed record Apgd : Attack
         (_, { } t) => Losses.DlrTargeted(logits, labels, t),
     };
 
-    /// <summary>One run of Algorithm 1 from a random start.</summary>
-    private Tensor Once(Classifier model, Tensor x0, Tensor labels, Tensor? targets, Generator? rng)
+    /// <summary>One run of Algorithm 1 from a random start. With early stop, a sample keeps its first adversarial
+    /// iterate and stops counting work; the batch stops once every sample is adversarial. Without it every sample
+    /// runs all iterations (the result of a row never depends on the other rows of its batch).</summary>
+    private Tensor Once(Classifier model, Tensor x0, Tensor labels, Tensor? targets, AttackContext context)
     {
         var checkpoints = Checkpoints(Steps);
         var next = 1; // index of the next checkpoint in `checkpoints`
@@ -142,8 +149,9 @@ public sealed record Apgd : Attack
 
         Tensor ToS(Tensor point) => LpBall.Project(point, x0, Eps, Norm).clamp(model.Lower, model.Upper);
 
-        var x = LpBall.RandomStart(x0, Eps, Norm, model.Lower, model.Upper, rng);
+        var x = LpBall.RandomStart(x0, Eps, Norm, model.Lower, model.Upper, context);
         var (g, loss, found) = Evaluate(x);
+        context.CountGradients();
         var xPrev = x.clone();
         var xMax = x.clone();
         var gMax = g.clone();
@@ -157,7 +165,7 @@ public sealed record Apgd : Attack
         for (var k = 1; k <= Steps; k++)
         {
             using var scope = NewDisposeScope();
-            if (found.all().item<bool>()) break;
+            if (EarlyStop && found.all().item<bool>()) break;
             Tensor nx, ng, nLoss, nFound, nAdv, nXMax, nGMax, nFMax, nEta, nIncreases, nFMaxAtLast, nReduced;
             using (no_grad())
             {
@@ -167,7 +175,10 @@ public sealed record Apgd : Attack
             var (gk, lossK, successK) = Evaluate(nx);
             using (no_grad())
             {
-                nAdv = where(LpBall.Broadcast(successK, x), nx, adv);
+                if (EarlyStop) context.Select(found.logical_not().nonzero().squeeze(1)).CountGradients();
+                else context.CountGradients();
+                var write = EarlyStop ? successK & found.logical_not() : successK;
+                nAdv = where(LpBall.Broadcast(write, x), nx, adv);
                 nFound = found | successK;
                 nIncreases = increases + lossK.gt(loss).to_type(ScalarType.Int64);
                 var better = lossK.gt(fMax);

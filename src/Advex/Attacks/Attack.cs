@@ -6,8 +6,8 @@ using Advex.Models;
 using static TorchSharp.torch;
 
 /// <summary>
-/// An attack holds validated options only; the model, inputs and goal are arguments of <see cref="Run"/>.
-/// <see cref="Run"/> is the single path every attack goes through (Foolbox's contract): inputs checked against the
+/// An attack holds validated options only; the model, inputs and goal are arguments of <c>Run</c>.
+/// <c>Run</c> is the single path every attack goes through (Foolbox's contract): inputs checked against the
 /// model's shape and bounds, model in eval mode (restored afterwards), the attack's own <see cref="Perturb"/>, then
 /// the result projected onto the ε-ball (bounded attacks) and clipped to the box, and success recomputed from the
 /// model's real prediction on what is returned.
@@ -24,14 +24,25 @@ public abstract record Attack
 
     public bool IsBounded => !double.IsPositiveInfinity(Eps);
 
-    /// <summary>True when the attack draws random numbers (random start, random restarts).</summary>
+    /// <summary>True when the attack draws random numbers (random start, random restarts, random queries); an
+    /// evaluation then checks that repeating it on a subset of rows reproduces every row (the
+    /// <c>randomized_attacks_reproducible</c> sanity check).</summary>
     public virtual bool IsRandomized => false;
+
+    /// <summary>True when an iterative attack stops per sample at its first adversarial iterate.</summary>
+    public virtual bool EarlyStop => false;
+
+    /// <summary>The same attack stopping per sample at the first adversarial iterate (iterative attacks; the others
+    /// are returned unchanged). Cascades use it; <c>--early-stop</c> turns it on outside one.</summary>
+    public virtual Attack WithEarlyStop() => this;
 
     /// <summary>Hyper-parameters as reported in results (JSON <c>params</c>).</summary>
     public abstract IReadOnlyDictionary<string, object> Params { get; }
 
     /// <summary>The attack itself: returns candidate adversarial inputs for x (may leave the ball; Run projects).</summary>
-    protected abstract Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng);
+    /// <param name="context">the rows' dataset indices (keying every random number drawn for them) and work
+    /// counters</param>
+    protected abstract Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context);
 
     /// <summary>The same attack with another ε (bounded attacks); used by ε sweeps.</summary>
     public virtual Attack WithEps(double eps) =>
@@ -57,8 +68,17 @@ public abstract record Attack
                 $"inputs in the model's box [{model.Lower}, {model.Upper}] (decimals use '.', and ',' separates values)");
     }
 
+    /// <summary>Runs on a batch on its own: rows 0 … n−1 with the generator's initial seed (seed 0 without one).</summary>
     public AttackResult Run(Classifier model, Tensor x, AttackGoal goal, Generator? rng = null)
     {
+        using var context = AttackContext.Sequential((int)x.shape[0], rng is null ? 0 : unchecked((long)rng.initial_seed()));
+        return Run(model, x, goal, context);
+    }
+
+    /// <summary>Runs on the rows of <paramref name="context"/> (its stream is derived from <see cref="Name"/>).</summary>
+    public AttackResult Run(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
+    {
+        if (context.Rows != x.shape[0]) throw new AdvexException($"context has {context.Rows} rows for {x.shape[0]} inputs");
         CheckBudget(model);
         model.CheckInput(x);
         if (goal.Classes.shape.Length != 1 || goal.Classes.shape[0] != x.shape[0])
@@ -69,7 +89,7 @@ public abstract record Attack
         Tensor adv;
         using (no_grad())
         {
-            var candidate = Perturb(model, x0, goal, rng).detach();
+            var candidate = Perturb(model, x0, goal, context.Stream(Name)).detach();
             candidate = where(candidate.isfinite(), candidate, x0); // a NaN never leaves an attack
             if (IsBounded) candidate = LpBall.Project(candidate, x0, Eps, Norm);
             adv = candidate.clamp(model.Lower, model.Upper);

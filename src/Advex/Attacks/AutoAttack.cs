@@ -1,6 +1,7 @@
 namespace Advex.Attacks;
 
 using Advex.Validation;
+using Advex.Attacks.Core;
 using Advex.Models;
 using static TorchSharp.torch;
 
@@ -45,11 +46,11 @@ public sealed record AutoAttack : Attack
 
     public override Attack WithEps(double eps) => new AutoAttack(eps, Norm, Steps, Restarts, TargetClasses);
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng)
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
     {
         using var outer = NewDisposeScope();
-        var ce = new Apgd(Eps, Norm, ApgdLoss.CrossEntropy, Steps, Restarts);
-        var dlr = new Apgd(Eps, Norm, ApgdLoss.Dlr, Steps, Restarts);
+        var ce = new Apgd(Eps, Norm, ApgdLoss.CrossEntropy, Steps, Restarts, earlyStop: true);
+        var dlr = new Apgd(Eps, Norm, ApgdLoss.Dlr, Steps, Restarts, earlyStop: true);
         Tensor clean;
         using (no_grad()) clean = model.Logits(x);
         var predicted = clean.argmax(1);
@@ -61,7 +62,7 @@ public sealed record AutoAttack : Attack
 
         // Runs one attack on the still-robust samples (false when none is left); keepAll writes back every result,
         // otherwise only the successes.
-        bool Stage(Apgd attack, Func<Tensor?> targetsOf, bool keepAll)
+        bool Stage(Apgd attack, string stage, Func<Tensor?> targetsOf, bool keepAll)
         {
             using var scope = NewDisposeScope();
             var index = robust.nonzero().squeeze(1);
@@ -69,7 +70,7 @@ public sealed record AutoAttack : Attack
             var xs = x.index_select(0, index);
             var ys = labels.index_select(0, index);
             var ts = targetsOf()?.index_select(0, index);
-            var result = attack.Search(model, xs, ys, ts, rng);
+            var result = attack.Search(model, xs, ys, ts, context.Stream(stage).Select(index));
             var success = goal.Select(index).Succeeded(model.Predict(result));
             var write = keepAll ? index : index.masked_select(success);
             var rows = keepAll ? result : result.index_select(0, success.nonzero().squeeze(1));
@@ -82,12 +83,12 @@ public sealed record AutoAttack : Attack
             return true;
         }
 
-        Stage(ce, () => goalTargets, keepAll: true);
+        Stage(ce, "apgd-ce", () => goalTargets, keepAll: true);
         if (model.Classes >= 4)
         {
             if (goalTargets is not null)
             {
-                Stage(dlr, () => goalTargets, keepAll: false);
+                Stage(dlr, "apgd-t", () => goalTargets, keepAll: false);
             }
             else
             {
@@ -96,7 +97,7 @@ public sealed record AutoAttack : Attack
                 for (var k = 1; k <= count; k++)
                 {
                     var column = k;
-                    if (!Stage(dlr, () => ranked[.., column].contiguous(), keepAll: false)) break;
+                    if (!Stage(dlr, $"apgd-t {column}", () => ranked[.., column].contiguous(), keepAll: false)) break;
                 }
             }
         }

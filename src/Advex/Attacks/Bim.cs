@@ -1,6 +1,7 @@
 namespace Advex.Attacks;
 
 using Advex.Validation;
+using Advex.Attacks.Core;
 using Advex.Models;
 using static TorchSharp.torch;
 
@@ -10,8 +11,9 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed record Bim : Attack
 {
-    public Bim(double eps, int? steps = null, double? stepSize = null)
+    public Bim(double eps, int? steps = null, double? stepSize = null, bool earlyStop = false)
     {
+        EarlyStop = earlyStop;
         Eps = Check.NonNegative(eps, "eps");
         StepSize = stepSize is { } a ? Check.Positive(a, "step-size") : 1.0 / 255;
         Steps = steps is { } k ? Check.AtLeast(k, 1, "steps") : Math.Max(1, (int)Math.Min(eps * 255 + 4, 1.25 * eps * 255));
@@ -25,6 +27,7 @@ public sealed record Bim : Attack
     public int Steps { get; }
     public double StepSize { get; }
     private int? ExplicitSteps { get; }
+    public override bool EarlyStop { get; }
     private double? ExplicitStepSize { get; }
 
     public override IReadOnlyDictionary<string, object> Params => new Dictionary<string, object>
@@ -32,10 +35,12 @@ public sealed record Bim : Attack
         ["steps"] = Steps, ["step_size"] = StepSize,
     };
 
-    public override Attack WithEps(double eps) => new Bim(eps, ExplicitSteps, ExplicitStepSize);
+    public override Attack WithEps(double eps) => new Bim(eps, ExplicitSteps, ExplicitStepSize, EarlyStop);
 
-    public override Attack WithMoreSteps() => new Bim(Eps, Steps * 2, StepSize);
+    public override Attack WithMoreSteps() => new Bim(Eps, Steps * 2, StepSize, EarlyStop);
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng) =>
-        Pgd.Iterate(model, x, goal, Eps, Norm.Linf, Steps, StepSize, x.clone());
+    public override Attack WithEarlyStop() => new Bim(Eps, ExplicitSteps, ExplicitStepSize, true);
+
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
+        Pgd.Iterate(model, x, goal, Eps, Norm.Linf, Steps, StepSize, x.clone(), context, EarlyStop);
 }

@@ -53,7 +53,7 @@ public sealed record CarliniWagnerL2 : Attack
         ["steps"] = Steps, ["c"] = C, ["kappa"] = Kappa, ["binary_search_steps"] = BinarySearchSteps, ["lr"] = Lr,
     };
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng)
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
     {
         var n = x.shape[0];
         var best = x.clone();
@@ -64,7 +64,7 @@ public sealed record CarliniWagnerL2 : Attack
         for (var round = 0; round < BinarySearchSteps; round++)
         {
             using var scope = NewDisposeScope();
-            var (adv, l2, found) = Minimise(model, x, goal, c);
+            var (adv, l2, found) = Minimise(model, x, goal, c, context);
             var better = found & l2.lt(bestL2);
             var up = where(found, minimum(upper, c), upper);
             var low = where(found, lower, maximum(lower, c));
@@ -80,7 +80,8 @@ public sealed record CarliniWagnerL2 : Attack
     }
 
     /// <summary>One round of Adam at fixed per-sample c: the round's best successful x', its L2 (+∞ if none).</summary>
-    private (Tensor Adv, Tensor L2, Tensor Found) Minimise(Classifier model, Tensor x, AttackGoal goal, Tensor c)
+    private (Tensor Adv, Tensor L2, Tensor Found) Minimise(Classifier model, Tensor x, AttackGoal goal, Tensor c,
+        AttackContext context)
     {
         var (lo, hi) = (model.Lower, model.Upper);
         var w = ((x - lo) / (hi - lo) * 2 - 1).clamp(-AtanhLimit, AtanhLimit).atanh();
@@ -104,6 +105,7 @@ public sealed record CarliniWagnerL2 : Attack
                 loss = l2sq + c * margin.clamp_min(-Kappa);
                 grad = autograd.grad([loss.sum()], [wr])[0];
             }
+            context.Select(active.nonzero().squeeze(1)).CountGradients();
             var l2 = l2sq.detach().sqrt();
             var better = margin.detach().lt(-Kappa) & l2.lt(bestL2);
             Iterates.Replace(ref best, where(LpBall.Broadcast(better, x), adv.detach(), best));

@@ -42,7 +42,7 @@ public sealed record DeepFool : Attack
         ["steps"] = Steps, ["overshoot"] = Overshoot,
     };
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng)
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
     {
         var r = zeros_like(x);
         var xi = x.clone();
@@ -53,6 +53,7 @@ public sealed record DeepFool : Attack
             var (logits, jacobian) = LogitsAndJacobian(model, xi);
             Iterates.Replace(ref active, active & goal.Succeeded(logits.argmax(1)).logical_not());
             if (!active.any().item<bool>()) break;
+            context.Select(active.nonzero().squeeze(1)).CountGradients(logits.shape[1]);
             var step = Step(logits, jacobian, goal, xi.flatten(1), model.Lower, model.Upper).view(x.shape);
             var next = (x + (1 + Overshoot) * (r + where(LpBall.Broadcast(active, x), step, zeros_like(step))))
                 .clamp(model.Lower, model.Upper);

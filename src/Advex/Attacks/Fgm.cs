@@ -20,10 +20,10 @@ public sealed record Fgm : Attack
 
     public override Attack WithEps(double eps) => new Fgm(eps);
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng)
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
     {
         using var scope = NewDisposeScope();
-        var g = Gradients.CrossEntropy(model, x, goal);
+        var g = context.InputGradient(model, x, goal);
         return (x + Eps * LpBall.SteepestDirection(g, Norm.L2)).MoveToOuterDisposeScope();
     }
 }

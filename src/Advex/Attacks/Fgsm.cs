@@ -20,9 +20,9 @@ public sealed record Fgsm : Attack
 
     public override Attack WithEps(double eps) => new Fgsm(eps);
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng)
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
     {
-        using var g = Gradients.CrossEntropy(model, x, goal);
+        using var g = context.InputGradient(model, x, goal);
         return x + Eps * g.sign();
     }
 }

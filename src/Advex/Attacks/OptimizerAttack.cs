@@ -103,8 +103,8 @@ public sealed record OptimizerAttack : Attack
 
     public override Attack WithEps(double eps) => new OptimizerAttack(eps, Optimizer, Lr, Steps, Norm);
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng) =>
-        Optimize(model, x, goal, null);
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
+        Optimize(model, x, goal, null, context);
 
     /// <summary>
     /// Runs the attack and records, per iteration, the mean objective (mean CE toward the target; for untargeted
@@ -146,7 +146,8 @@ public sealed record OptimizerAttack : Attack
         return goal.IsTargeted ? ce : ce.neg();
     }
 
-    private Tensor Optimize(Classifier model, Tensor x, AttackGoal goal, Action<int, Tensor>? record)
+    private Tensor Optimize(Classifier model, Tensor x, AttackGoal goal, Action<int, Tensor>? record,
+        AttackContext? context = null)
     {
         using var delta = new Parameter(zeros_like(x), requires_grad: true);
         using var optimizer = Create(delta);
@@ -156,6 +157,7 @@ public sealed record OptimizerAttack : Attack
             Tensor current;
             using (no_grad()) current = x + delta;
             var (g, logits) = Gradients.Of(model, current, z => Objective(z, goal).sum());
+            context?.CountGradients();
             record?.Invoke(k, logits);
             delta.grad = g;
             optimizer.step();

@@ -11,12 +11,14 @@ using static TorchSharp.torch;
 /// Step:  xᵗ⁺¹ = clip₀¹( Π_{B(x,ε)}( xᵗ + α · s(∇ₓL(f(xᵗ), y)) ) ), with s = sign (L∞) or g/‖g‖₂ (L2).
 /// Restarts run the whole loop again from new random starts and keep, per sample, a successful result if any
 /// (else the one with the highest loss). Defaults: 40 steps, α = 2.5·ε/steps, random start on, 1 restart.
+/// With early stop (cascades, <c>--early-stop</c>) a sample stops at its first adversarial iterate.
 /// </summary>
 public sealed record Pgd : Attack
 {
     public Pgd(double eps, Norm norm = Norm.Linf, int steps = 40, double? stepSize = null, bool randomStart = true,
-        int restarts = 1)
+        int restarts = 1, bool earlyStop = false)
     {
+        EarlyStop = earlyStop;
         Eps = Check.NonNegative(eps, "eps");
         Norm = norm;
         Steps = Check.AtLeast(steps, 1, "steps");
@@ -35,37 +37,62 @@ public sealed record Pgd : Attack
     public int Restarts { get; }
     private double? ExplicitStepSize { get; }
     public override bool IsRandomized => RandomStart;
+    public override bool EarlyStop { get; }
 
     public override IReadOnlyDictionary<string, object> Params => new Dictionary<string, object>
     {
         ["steps"] = Steps, ["step_size"] = StepSize, ["random_start"] = RandomStart, ["restarts"] = Restarts,
     };
 
-    public override Attack WithEps(double eps) => new Pgd(eps, Norm, Steps, ExplicitStepSize, RandomStart, Restarts);
+    public override Attack WithEps(double eps) => new Pgd(eps, Norm, Steps, ExplicitStepSize, RandomStart, Restarts, EarlyStop);
 
-    public override Attack WithMoreSteps() => new Pgd(Eps, Norm, Steps * 2, StepSize, RandomStart, Restarts);
+    public override Attack WithMoreSteps() => new Pgd(Eps, Norm, Steps * 2, StepSize, RandomStart, Restarts, EarlyStop);
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng) =>
-        Restarts == 1 ? Once(model, x, goal, rng) : BestOfRestarts.Run(model, x, goal, Restarts, () => Once(model, x, goal, rng));
+    public override Attack WithEarlyStop() => new Pgd(Eps, Norm, Steps, ExplicitStepSize, RandomStart, Restarts, true);
 
-    private Tensor Once(Classifier model, Tensor x0, AttackGoal goal, Generator? rng) =>
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
+        Restarts == 1 ? Once(model, x, goal, context) : BestOfRestarts.Run(model, x, goal, Restarts, context, (m, xs, g, _, c) => Once(m, xs, g, c));
+
+    private Tensor Once(Classifier model, Tensor x0, AttackGoal goal, AttackContext context) =>
         Iterate(model, x0, goal, Eps, Norm, Steps, StepSize,
-            RandomStart && Eps > 0 ? LpBall.RandomStart(x0, Eps, Norm, model.Lower, model.Upper, rng) : x0.clone());
+            RandomStart && Eps > 0 ? LpBall.RandomStart(x0, Eps, Norm, model.Lower, model.Upper, context) : x0.clone(),
+            context, EarlyStop);
 
-    /// <summary>The projected-gradient loop shared by PGD and BIM; takes ownership of <paramref name="start"/>.</summary>
+    /// <summary>The projected-gradient loop shared by PGD and BIM; takes ownership of <paramref name="start"/>.
+    /// With <paramref name="earlyStop"/>, a row whose iterate is adversarial stops there and leaves the batch.</summary>
     internal static Tensor Iterate(Classifier model, Tensor x0, AttackGoal goal, double eps, Norm norm, int steps,
-        double stepSize, Tensor start)
+        double stepSize, Tensor start, AttackContext? context = null, bool earlyStop = false)
     {
         var x = start;
-        for (var i = 0; i < steps; i++)
+        if (!earlyStop)
+        {
+            for (var i = 0; i < steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                var g = Gradients.CrossEntropy(model, x, goal);
+                context?.CountGradients();
+                var next = LpBall.Project(x + stepSize * LpBall.SteepestDirection(g, norm), x0, eps, norm)
+                    .clamp(model.Lower, model.Upper);
+                Iterates.Replace(ref x, next);
+            }
+            return x;
+        }
+        var active = arange(x0.shape[0], dtype: ScalarType.Int64);
+        for (var i = 0; i < steps && active.numel() > 0; i++)
         {
             using var scope = NewDisposeScope();
-            var g = Gradients.CrossEntropy(model, x, goal);
-            var next = LpBall.Project(x + stepSize * LpBall.SteepestDirection(g, norm), x0, eps, norm)
-                .clamp(model.Lower, model.Upper);
-            x.Dispose();
-            x = next.MoveToOuterDisposeScope();
+            var xs = x.index_select(0, active);
+            var goalS = goal.Select(active);
+            var (g, logits) = Gradients.Of(model, xs, l => Losses.CrossEntropy(l, goalS));
+            context?.Select(active).CountGradients();
+            var k = goalS.Succeeded(logits.argmax(1)).logical_not().nonzero().squeeze(1); // rows not yet adversarial
+            var rows = active.index_select(0, k);
+            var next = LpBall.Project(xs.index_select(0, k) + stepSize * LpBall.SteepestDirection(g.index_select(0, k), norm),
+                x0.index_select(0, rows), eps, norm).clamp(model.Lower, model.Upper);
+            Iterates.Replace(ref x, x.index_copy(0, rows, next));
+            Iterates.Replace(ref active, rows);
         }
+        active.Dispose();
         return x;
     }
 }

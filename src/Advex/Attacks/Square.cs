@@ -11,8 +11,9 @@ using static TorchSharp.torch;
 /// It minimises the margin m = z_y − max_{k≠y} z_k (targeted: max_{k≠t} z_k − z_t); a sample is done once m &lt; 0.
 /// <list type="number">
 /// <item>Start: vertical stripes, δ = ±ε at random per (sample, channel, column); x = clip₀¹(x₀ + δ).</item>
-/// <item>Query i: a square of side s_i = round(√(p_i·h·w)) (at least 1, at most h − 1) at a random position shared by
-/// the batch; inside it each (sample, channel) takes +ε or −ε at random (if that would leave a sample's square
+/// <item>Query i: a square of side s_i = round(√(p_i·h·w)) (at least 1, at most h − 1) at a random position drawn
+/// per sample (the paper's code shares one position across a batch; per sample, a result does not depend on the
+/// batch it rides in); inside it each (sample, channel) takes +ε or −ε at random (if that would leave a sample's square
 /// unchanged, the opposite signs); the candidate replaces the sample's point only if its margin is lower.</item>
 /// <item>p_i starts at <see cref="PInit"/> and halves at 10, 50, 200, 500, 1000, 2000, 4000, 6000 and 8000 queries
 /// out of 10,000 (the schedule is stretched to <see cref="Queries"/>).</item>
@@ -51,32 +52,35 @@ public sealed record Square : Attack
         return PInit / Math.Pow(2, Halvings.Count(h => scaled > h));
     }
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng)
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
     {
         if (x.dim() != 4) throw new AdvexException($"square needs image batches [N, C, H, W] (got {x.dim()} dimensions)");
         using var outer = NewDisposeScope();
         var (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
-        var adv = (x + Eps * RandomSigns([n, c, 1, w], rng)).clamp(model.Lower, model.Upper);
+        var adv = (x + Eps * RandomSigns([n, c, 1, w], context)).clamp(model.Lower, model.Upper);
         var margin = Losses.Margin(model.Logits(adv), goal.Classes, goal.IsTargeted);
+        context.CountQueries();
         for (var i = 0; i < Queries; i++)
         {
             using var scope = NewDisposeScope();
             var active = margin.ge(0).nonzero().squeeze(1);
             if (active.numel() == 0) break;
+            var rows = context.Step(i).Select(active);
             var side = (int)Math.Clamp(Math.Round(Math.Sqrt(Fraction(i) * h * w)), 1, Math.Max(1, h - 1));
-            var window = WindowMask(h, w, side, rng);
+            var window = WindowMask(h, w, side, rows);
             var x0 = x.index_select(0, active);
             var current = adv.index_select(0, active);
-            var signs = RandomSigns([active.shape[0], c, 1, 1], rng);
+            var signs = RandomSigns([active.shape[0], c, 1, 1], rows);
             var candidate = Replace(x0, current, window, signs, model);
             var unchanged = (candidate - current).abs().lt(1e-7).logical_or(window.logical_not())
                 .flatten(1).all(1).reshape(-1, 1, 1, 1);
             candidate = where(unchanged, Replace(x0, current, window, signs.neg(), model), candidate);
             var candidateMargin = Losses.Margin(model.Logits(candidate), goal.Classes.index_select(0, active), goal.IsTargeted);
+            rows.CountQueries();
             var improved = candidateMargin.lt(margin.index_select(0, active));
-            var rows = active.masked_select(improved);
-            var nextAdv = adv.index_copy(0, rows, candidate.index_select(0, improved.nonzero().squeeze(1)));
-            var nextMargin = margin.index_copy(0, rows, candidateMargin.masked_select(improved));
+            var taken = active.masked_select(improved);
+            var nextAdv = adv.index_copy(0, taken, candidate.index_select(0, improved.nonzero().squeeze(1)));
+            var nextMargin = margin.index_copy(0, taken, candidateMargin.masked_select(improved));
             adv.Dispose();
             margin.Dispose();
             adv = nextAdv.MoveToOuterDisposeScope();
@@ -89,18 +93,20 @@ public sealed record Square : Attack
     private Tensor Replace(Tensor x0, Tensor current, Tensor window, Tensor signs, Classifier model) =>
         where(window, x0 + Eps * signs, current).clamp(model.Lower, model.Upper);
 
-    private static Tensor RandomSigns(long[] shape, Generator? rng) =>
-        rand(shape, generator: rng).lt(0.5).to_type(ScalarType.Float32).mul(2).sub(1);
+    private static Tensor RandomSigns(long[] shape, AttackContext context) =>
+        context.Uniform(shape).lt(0.5).to_type(ScalarType.Float32).mul(2).sub(1);
 
-    /// <summary>A [1, 1, h, w] mask of a side × side square at a uniformly random position.</summary>
-    private static Tensor WindowMask(long h, long w, int side, Generator? rng)
+    /// <summary>A [k, 1, h, w] mask of a side × side square per row at a uniformly random position.</summary>
+    private static Tensor WindowMask(long h, long w, int side, AttackContext context)
     {
-        using var u = rand(2, generator: rng, dtype: ScalarType.Float64);
-        var top = Math.Min((long)(u[0].item<double>() * (h - side + 1)), h - side);
-        var left = Math.Min((long)(u[1].item<double>() * (w - side + 1)), w - side);
-        var mask = zeros([1, 1, h, w], ScalarType.Bool);
-        mask[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(top, top + side),
-            TensorIndex.Slice(left, left + side)].fill_(true);
-        return mask;
+        using var scope = NewDisposeScope();
+        var u = context.Uniform([context.Rows, 2], ScalarType.Float64);
+        var top = u[.., 0].mul(h - side + 1).floor().clamp_max(h - side).to_type(ScalarType.Int64).unsqueeze(1);
+        var left = u[.., 1].mul(w - side + 1).floor().clamp_max(w - side).to_type(ScalarType.Int64).unsqueeze(1);
+        var r = arange(h, dtype: ScalarType.Int64).unsqueeze(0);
+        var col = arange(w, dtype: ScalarType.Int64).unsqueeze(0);
+        var inRows = r.ge(top) & r.lt(top + side);
+        var inCols = col.ge(left) & col.lt(left + side);
+        return (inRows.unsqueeze(2) & inCols.unsqueeze(1)).unsqueeze(1).MoveToOuterDisposeScope();
     }
 }

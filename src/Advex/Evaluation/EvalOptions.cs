@@ -5,6 +5,7 @@ using Advex.Validation;
 /// <summary>Options of a robustness evaluation.</summary>
 public sealed record EvalOptions
 {
+    /// <summary>Samples per batch; the records do not depend on it.</summary>
     public int BatchSize { get; init; } = 256;
     public int Seed { get; init; }
     public TargetMode Target { get; init; } = TargetMode.None;
@@ -13,6 +14,19 @@ public sealed record EvalOptions
     public string Command { get; init; } = "";
     /// <summary>The ε at which minimisation attacks (C&amp;W, DeepFool) are also scored.</summary>
     public double[] Eps { get; init; } = [];
+    /// <summary>Run each attack only on the samples still robust after the earlier attacks at the same ε and norm
+    /// (AutoAttack's semantics); iterative attacks then stop per sample at the first adversarial iterate.</summary>
+    public bool Cascade { get; init; }
+    /// <summary>Iterative attacks stop per sample at the first adversarial iterate (always on in a cascade).</summary>
+    public bool EarlyStop { get; init; }
+    /// <summary>The slice of the data to evaluate.</summary>
+    public Shard Shard { get; init; } = Shard.All;
+
+    /// <summary>The first dataset indices that the "more steps" sanity check reruns.</summary>
+    public const int MoreStepsSamples = 256;
+
+    /// <summary>The first dataset indices on which randomized attacks are repeated alone (reproducibility check).</summary>
+    public const int RepeatSamples = 8;
 
     public EvalOptions Validate()
     {

@@ -42,6 +42,8 @@ public sealed record RunResult
     public required double MedianL2 { get; init; }
     public required double MeanLinf { get; init; }
     public required double MaxLinf { get; init; }
+    /// <summary>The largest L2 norm of a perturbation (for the within-ε check of L2 runs).</summary>
+    public double MaxL2 { get; init; }
     public required double Seconds { get; init; }
     public required double ImagesPerSecond { get; init; }
     public int Count { get; init; }
@@ -51,6 +53,10 @@ public sealed record RunResult
     /// <summary>Minimisation attacks (no ε budget): robust accuracy at each ε of the evaluation, counting a sample
     /// as broken at ε when the attack fooled the model with a perturbation of norm ≤ ε.</summary>
     public Dictionary<string, double>? RobustAccuracyAtEps { get; init; }
+    /// <summary>Mean gradient evaluations per evaluated sample (from the records).</summary>
+    public double GradientsPerSample { get; init; }
+    /// <summary>Mean forward-only model queries per evaluated sample (from the records).</summary>
+    public double QueriesPerSample { get; init; }
 }
 
 public sealed record WorstCase(double? Eps, string Norm, double RobustAccuracy, List<string> Attacks);

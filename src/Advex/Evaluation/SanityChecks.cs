@@ -1,11 +1,5 @@
 namespace Advex.Evaluation;
 
-using Advex.Attacks;
-using Advex.Attacks.Core;
-using Advex.Data;
-using Advex.Models;
-using static TorchSharp.torch;
-
 /// <summary>
 /// The checks of Carlini et al. (2019) and AutoAttack that expose a too-weak evaluation (DESIGN §9). A failing check
 /// is a warning in the report, never an error and never hidden.
@@ -14,39 +8,39 @@ public static class SanityChecks
 {
     public const double EpsTolerance = 1e-5;
 
-    public static List<SanityCheck> Run(Classifier model, Dataset data, EvalOptions options, double cleanAccuracy,
-        List<RunResult> runs, List<RobustnessEvaluator.RunSamples> samples)
+    public static List<SanityCheck> Run(RunConfig config, double cleanAccuracy, List<RunResult> runs,
+        List<SampleRecord[]> records)
     {
         var checks = new List<SanityCheck>
         {
-            WithinEps(runs, samples),
-            InsideBox(model, runs),
+            WithinEps(runs),
+            InsideBox(config.Model, runs),
             NoNaN(runs),
         };
         if (runs.Any(r => r.Eps == 0 && !r.Targeted)) checks.Add(EpsZero(cleanAccuracy, runs));
         checks.Add(MonotoneInEps(runs));
         if (runs.Any(r => r.Attack == "fgsm") && runs.Any(r => r.Attack != "fgsm" && r.Eps is not null))
             checks.Add(IterativeAtLeastFgsm(runs));
-        if (MoreStepsDoNotHelp(model, data, options, runs, samples) is { } more) checks.Add(more);
-        checks.AddRange(ModelChecks(model, data, options));
+        if (MoreStepsDoNotHelp(runs, records) is { } more) checks.Add(more);
+        if (Reproducible(config, runs, records) is { } repeat) checks.Add(repeat);
+        checks.AddRange(ModelChecks(records[0]));
         return checks;
     }
 
-    private static SanityCheck WithinEps(List<RunResult> runs, List<RobustnessEvaluator.RunSamples> samples)
+    private static SanityCheck WithinEps(List<RunResult> runs)
     {
         var bad = new List<string>();
-        for (var i = 0; i < runs.Count; i++)
+        foreach (var run in runs)
         {
-            if (runs[i].Eps is not { } eps) continue;
-            var norms = runs[i].Norm == "linf" ? samples[i].Linf : samples[i].L2;
-            var max = norms.Max();
-            if (max > eps + EpsTolerance) bad.Add($"{RobustnessEvaluator.Key(runs[i])}: max {runs[i].Norm} {max:g6}");
+            if (run.Eps is not { } eps) continue;
+            var max = run.Norm == "linf" ? run.MaxLinf : run.MaxL2;
+            if (max > eps + EpsTolerance) bad.Add($"{RobustnessEvaluator.Key(run)}: max {run.Norm} {max:g6}");
         }
         return new SanityCheck("perturbation_within_eps", bad.Count == 0,
             bad.Count == 0 ? $"every bounded perturbation is within ε + {EpsTolerance}" : string.Join("; ", bad));
     }
 
-    private static SanityCheck InsideBox(Classifier model, List<RunResult> runs)
+    private static SanityCheck InsideBox(ModelConfig model, List<RunResult> runs)
     {
         var bad = runs.Where(r => r.MinValue < model.Lower - 1e-6 || r.MaxValue > model.Upper + 1e-6)
             .Select(r => $"{RobustnessEvaluator.Key(r)}: [{r.MinValue:g6}, {r.MaxValue:g6}]").ToList();
@@ -98,59 +92,69 @@ public static class SanityChecks
     }
 
     /// <summary>
-    /// Reruns each iterative attack (at its largest ε) with twice the steps on the first samples: if that lowers
-    /// robust accuracy by more than one point, the evaluation had not converged.
+    /// Each iterative attack (at its largest ε) was rerun with twice the steps on the first samples
+    /// (<see cref="EvalOptions.MoreStepsSamples"/>; records carry the outcome): if that lowers robust accuracy by more
+    /// than one point, the evaluation had not converged.
     /// </summary>
-    private static SanityCheck? MoreStepsDoNotHelp(Classifier model, Dataset data, EvalOptions options,
-        List<RunResult> runs, List<RobustnessEvaluator.RunSamples> samples)
+    private static SanityCheck? MoreStepsDoNotHelp(List<RunResult> runs, List<SampleRecord[]> records)
     {
-        const int subset = 256;
-        var picked = runs.Select((r, i) => (r, i))
-            .Where(t => t.r.Eps is not null && samples[t.i].Attack.WithMoreSteps() is not null)
-            .GroupBy(t => t.r.Attack).Select(g => g.OrderByDescending(t => t.r.Eps).First()).ToList();
-        if (picked.Count == 0) return null;
         var bad = new List<string>();
-        var n = Math.Min(subset, data.Count);
-        foreach (var (run, i) in picked)
+        var any = false;
+        for (var r = 0; r < runs.Count; r++)
         {
-            using var scope = NewDisposeScope();
-            var (x, y) = data.Slice(0, n);
-            using var rng = new Generator((ulong)options.Seed + 1);
-            var goal = options.Target.Goal(model, x, y, rng);
-            var more = samples[i].Attack.WithMoreSteps()!.Run(model, x, goal, rng);
-            var robustMore = more.Predictions.eq(y).sum().item<long>() / (double)n;
-            var robustNow = samples[i].RobustCorrect.Take(n).Count(b => b) / (double)n;
+            var rows = records[r].Where(s => s.RobustMoreSteps is not null).ToArray();
+            if (rows.Length == 0) continue;
+            any = true;
+            var robustNow = rows.Count(s => s.Robust) / (double)rows.Length;
+            var robustMore = rows.Count(s => s.RobustMoreSteps == true) / (double)rows.Length;
             if (robustMore < robustNow - 0.01)
-                bad.Add($"{RobustnessEvaluator.Key(run)}: {robustNow:P1} → {robustMore:P1} with 2× steps on {n} samples");
+                bad.Add($"{RobustnessEvaluator.Key(runs[r])}: {robustNow:P1} → {robustMore:P1} with 2× steps on {rows.Length} samples");
         }
+        if (!any) return null;
         return new SanityCheck("more_steps_do_not_help", bad.Count == 0,
             bad.Count == 0 ? "twice the steps does not lower robust accuracy (attacks converged)"
                 : string.Join("; ", bad) + " (not converged: increase --steps)");
     }
 
-    /// <summary>Model-level checks on the first batch: zero gradients, probabilities instead of logits, determinism.</summary>
-    private static IEnumerable<SanityCheck> ModelChecks(Classifier model, Dataset data, EvalOptions options)
+    /// <summary>Randomized attacks (<see cref="Advex.Attacks.Attack.IsRandomized"/>) were repeated on their first
+    /// samples alone (<see cref="EvalOptions.RepeatSamples"/>): each row must give the same result, or its random
+    /// numbers depended on the batch (results would then change with batch size or sharding).</summary>
+    private static SanityCheck? Reproducible(RunConfig config, List<RunResult> runs, List<SampleRecord[]> records)
     {
-        using var scope = NewDisposeScope();
-        using var eval = model.EvalMode();
-        var (x, y) = data.Slice(0, Math.Min(options.BatchSize, data.Count));
-        var (g, logits) = Gradients.Of(model, x, l => Losses.CrossEntropy(l, new Untargeted(y)));
-        var zero = LpBall.LinfNorms(g).eq(0).to_type(ScalarType.Float32).mean().item<float>();
+        var randomized = Enumerable.Range(0, runs.Count).Where(r => config.Runs[r].Randomized).ToList();
+        if (randomized.Count == 0) return null;
+        var bad = new List<string>();
+        var checkedRows = 0;
+        foreach (var r in randomized)
+        {
+            var rows = records[r].Where(s => s.Reproducible is not null).ToArray();
+            checkedRows += rows.Length;
+            var differ = rows.Count(s => s.Reproducible == false);
+            if (differ > 0) bad.Add($"{RobustnessEvaluator.Key(runs[r])}: {differ} of {rows.Length} samples differ when repeated alone");
+        }
+        return new SanityCheck("randomized_attacks_reproducible", bad.Count == 0,
+            bad.Count == 0
+                ? $"{string.Join(", ", randomized.Select(r => RobustnessEvaluator.Key(runs[r])))} (randomized, seed {config.Seed}) " +
+                  $"reproduce every one of {checkedRows} repeated samples from their (seed, index) keys"
+                : string.Join("; ", bad));
+    }
+
+    /// <summary>Model-level checks over every evaluated sample: zero gradients, probabilities instead of logits,
+    /// determinism (from the clean pass of each batch, carried by the records).</summary>
+    private static IEnumerable<SanityCheck> ModelChecks(SampleRecord[] samples)
+    {
+        var zero = samples.Count(s => s.ZeroGradient) / (double)samples.Length;
         yield return new SanityCheck("zero_gradients", zero == 0,
             zero == 0 ? "every sample has a non-zero input gradient"
                 : $"{zero:P1} of samples have an all-zero input gradient (gradient masking or saturated outputs: gradient attacks cannot work there)");
 
-        var rowSums = logits.sum(1);
-        var looksLikeProbabilities = logits.min().item<float>() >= 0 && logits.max().item<float>() <= 1 &&
-                                     (rowSums - 1).abs().max().item<float>() < 1e-3;
+        var looksLikeProbabilities = samples.All(s => s.ProbabilityLike);
         yield return new SanityCheck("logits_not_probabilities", !looksLikeProbabilities,
             looksLikeProbabilities
                 ? "model outputs rows in [0,1] that sum to 1: probabilities, not logits; cross-entropy on them is weak (export the logits)"
                 : "model outputs look like logits");
 
-        using var again = no_grad();
-        var second = model.Logits(x);
-        var same = second.eq(logits).all().item<bool>();
+        var same = samples.All(s => s.Deterministic);
         yield return new SanityCheck("deterministic_model", same,
             same ? "two forward passes give identical logits"
                 : "two forward passes differ: the model is randomized (dropout in train mode or a random defense); use EOT");

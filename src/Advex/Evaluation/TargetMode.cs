@@ -27,10 +27,10 @@ public sealed record TargetMode(string Kind, int Class = -1)
     }
 
     /// <summary>The goal for a batch with true labels y.</summary>
-    public AttackGoal Goal(Classifier model, Tensor x, Tensor y, Generator rng) => Kind switch
+    public AttackGoal Goal(Classifier model, Tensor x, Tensor y, AttackContext context) => Kind switch
     {
         "none" => new Untargeted(y),
-        "random" => new Targeted(Targets.Random(y, model.Classes, rng)),
+        "random" => new Targeted(Targets.Random(y, model.Classes, context)),
         "least-likely" => new Targeted(Targets.LeastLikely(model, x)),
         _ => new Targeted(Targets.Fixed(Class, x.shape[0])),
     };

@@ -35,7 +35,7 @@ public static class AttackWorkflow
                 var pred = result.Predictions.data<long>().ToArray();
                 for (var i = 0; i < idx.Length; i++) predictions[idx[i]] = (byte)pred[i];
             },
-            OnProgress = (_, _, done, total) => progress?.Report(new JobProgress(attack.Name, done, total)),
+            OnProgress = (done, total) => progress?.Report(new JobProgress(attack.Name, done, total)),
         };
         var report = evaluator.Evaluate(model, data, [attack], options, modelPath);
 

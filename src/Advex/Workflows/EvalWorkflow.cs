@@ -10,31 +10,58 @@ using Advex.Reporting;
 /// <summary>What an evaluation produced: the report (the <c>eval.json</c> schema) and the figures it wrote.</summary>
 public sealed record EvalOutcome(EvalReport Report, IReadOnlyList<string> Figures);
 
+/// <summary>Where an evaluation writes: a JSON file, a report folder with figures, and an evaluation folder
+/// (<see cref="EvalFolder"/>) that <see cref="Resume"/> continues.</summary>
+public sealed record EvalOutputs(string? Json = null, string? ReportDir = null, string? OutDir = null, bool Resume = false);
+
 /// <summary>
-/// <c>advex eval</c> as a library call: checks the data and every budget against the model, runs the attacks
-/// (<see cref="RobustnessEvaluator"/>), writes the JSON and, into a report folder, <c>eval.json</c> with its plots
-/// and example grids.
+/// <c>advex eval</c> as a library call: checks the data and every budget against the model, runs the attacks batch
+/// by batch (<see cref="RobustnessEvaluator"/>), appends each batch's records to the evaluation folder when there is
+/// one (resuming from the records already there), and computes the report from all records.
 /// </summary>
 public static class EvalWorkflow
 {
     public static EvalOutcome Run(Classifier model, Dataset data, IReadOnlyList<Attack> attacks, EvalOptions options,
-        string modelPath, string? json = null, string? reportDir = null, IProgress<JobProgress>? progress = null)
+        string modelPath, string? json = null, string? reportDir = null, IProgress<JobProgress>? progress = null) =>
+        Run(model, data, attacks, options, modelPath, new EvalOutputs(json, reportDir), progress);
+
+    public static EvalOutcome Run(Classifier model, Dataset data, IReadOnlyList<Attack> attacks, EvalOptions options,
+        string modelPath, EvalOutputs outputs, IProgress<JobProgress>? progress = null)
     {
+        options.Validate();
         model.CheckData(data);
         foreach (var a in attacks) a.CheckBudget(model);
         const string stage = "attack";
-        JobProgress.Say(progress, stage, $"evaluating {data.Count} {data.Spec} {data.Split} samples: " +
+        var started = DateTime.UtcNow;
+        var manifest = new RunManifest(RunConfig.Of(model, modelPath, data, attacks, options),
+            options.Shard.Count == 1 ? null : options.Shard, modelPath, options.Command, VersionInfo.Advex, started);
+        var done = outputs.OutDir is null ? [] : EvalFolder.Open(outputs.OutDir, manifest, outputs.Resume);
+        var doneIndices = done.Select(r => r.Index).ToHashSet();
+        var todo = options.Shard.Indices(data.Count).Where(i => !doneIndices.Contains(i)).ToArray();
+        JobProgress.Say(progress, stage, $"evaluating {todo.Length} of {data.Count} {data.Spec} {data.Split} samples" +
+            (options.Shard.Count > 1 ? $" (shard {options.Shard})" : "") + (doneIndices.Count > 0 ? $", {doneIndices.Count} already done" : "") + ": " +
             string.Join(", ", attacks.Select(a => a.IsBounded ? $"{a.Name} ε={a.Eps.ToString("0.####", CultureInfo.InvariantCulture)}" : a.Name)));
-        var report = new RobustnessEvaluator
+        var examples = new List<ExampleRow>();
+        var records = new RobustnessEvaluator
         {
-            OnProgress = (r, runs, done, total) => progress?.Report(new JobProgress(stage, r * total + done, runs * total)),
-        }.Evaluate(model, data, attacks, options, modelPath);
-        if (json != null) JsonOutput.Write(json, report);
+            OnProgress = (d, total) => progress?.Report(new JobProgress(stage, d, total)),
+            OnRecords = batch => { if (outputs.OutDir is not null) EvalFolder.Append(outputs.OutDir, batch); },
+        }.Records(model, data, attacks, options, todo, examples);
+        var report = EvalAggregate.Report(manifest, [.. done, .. records], EvalAggregate.ProvenanceNow(options.Command, started))
+            with { Examples = examples };
+        return Write(report, outputs, data.ClassNames, model.InputShape);
+    }
+
+    /// <summary>Writes eval.json into the evaluation folder, the JSON file and the report folder's figures.</summary>
+    internal static EvalOutcome Write(EvalReport report, EvalOutputs outputs, string[] classNames, long[] inputShape)
+    {
+        if (outputs.OutDir != null) JsonOutput.Write(Path.Combine(outputs.OutDir, EvalFolder.EvalFile), report);
+        if (outputs.Json != null) JsonOutput.Write(outputs.Json, report);
         var figures = new List<string>();
-        if (reportDir != null)
+        if (outputs.ReportDir != null)
         {
-            JsonOutput.Write(Path.Combine(reportDir, "eval.json"), report);
-            figures.AddRange(EvalFigures.Write(reportDir, report, data.ClassNames, model.InputShape));
+            JsonOutput.Write(Path.Combine(outputs.ReportDir, EvalFolder.EvalFile), report);
+            figures.AddRange(EvalFigures.Write(outputs.ReportDir, report, classNames, inputShape));
         }
         return new EvalOutcome(report, figures);
     }

@@ -39,6 +39,27 @@ public static class LpBall
         return (x0 + delta).clamp(lo, hi).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The same random start with the rows' counter-based numbers (<see cref="AttackContext"/>): L∞ one
+    /// draw, L2 three (two for the Gaussian direction, one for the radius).</summary>
+    public static Tensor RandomStart(Tensor x0, double eps, Norm norm, double lo, double hi, AttackContext context)
+    {
+        using var scope = NewDisposeScope();
+        Tensor delta;
+        if (norm == Norm.Linf)
+        {
+            delta = context.Uniform(x0.shape, x0.dtype).mul_(2 * eps).sub_(eps);
+        }
+        else
+        {
+            var d = x0[0].numel();
+            var dir = context.Normal(x0.shape, x0.dtype);
+            dir = dir / Broadcast(L2Norms(dir).clamp_min(Tiny), x0);
+            var radius = context.Uniform([x0.shape[0]], x0.dtype).pow(1.0 / d).mul_(eps);
+            delta = dir * Broadcast(radius, x0);
+        }
+        return (x0 + delta).clamp(lo, hi).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Per-sample L2 norm [N] of a batch [N, ...].</summary>
     public static Tensor L2Norms(Tensor t) => t.flatten(1).norm(1, keepdim: false, p: 2);
 

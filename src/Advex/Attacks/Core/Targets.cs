@@ -14,6 +14,14 @@ public static class Targets
         return ((labels + offset) % classes).MoveToOuterDisposeScope();
     }
 
+    /// <summary>A uniformly random class different from each label, from the rows' counter-based numbers.</summary>
+    public static Tensor Random(Tensor labels, int classes, AttackContext context)
+    {
+        using var scope = NewDisposeScope();
+        var offset = context.Stream("targets").Integers(1, classes);
+        return ((labels + offset) % classes).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The class the model finds least likely for each input.</summary>
     public static Tensor LeastLikely(Classifier model, Tensor x)
     {
