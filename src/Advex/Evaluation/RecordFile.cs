@@ -25,7 +25,8 @@ public static class RecordFile
         {
             var end = Array.IndexOf(bytes, (byte)'\n', start);
             line++;
-            if (end < 0) break; // torn: no newline
+            var last = end < 0 || end == bytes.Length - 1;
+            if (end < 0) end = bytes.Length; // no final newline: whole if it parses, else torn
             SampleRecord? r;
             try
             {
@@ -33,13 +34,13 @@ public static class RecordFile
             }
             catch (JsonException e)
             {
-                if (end == bytes.Length - 1) break; // a torn last line that happens to end in a newline
+                if (last) break; // a torn last line
                 throw new AdvexException($"{path} line {line} is not a sample record: {e.Message}");
             }
             if (r is null) throw new AdvexException($"{path} line {line} is empty");
             records.Add(r);
             start = end + 1;
-            valid = start;
+            valid = Math.Min(start, bytes.Length);
         }
         return (records, valid);
     }
@@ -52,15 +53,25 @@ public static class RecordFile
         f.Flush(flushToDisk: true);
     }
 
-    /// <summary>Appends records as complete lines and flushes them to disk.</summary>
+    /// <summary>Appends records as complete lines and flushes them to disk (first ending a last line that lacks
+    /// its newline).</summary>
     public static void Append(string path, IEnumerable<SampleRecord> records)
     {
         var text = new StringBuilder();
+        if (EndsWithoutNewline(path)) text.Append('\n');
         foreach (var r in records) text.Append(JsonSerializer.Serialize(r, RecordJson.Line)).Append('\n');
         using var f = new FileStream(path, FileMode.Append, FileAccess.Write);
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
         f.Write(bytes);
         f.Flush(flushToDisk: true);
+    }
+
+    private static bool EndsWithoutNewline(string path)
+    {
+        using var f = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read);
+        if (f.Length == 0) return false;
+        f.Seek(-1, SeekOrigin.End);
+        return f.ReadByte() != '\n';
     }
 
     /// <summary>The text of records in (index, run) order, for a merged folder (written atomically by the caller).</summary>
