@@ -14,10 +14,9 @@ public sealed class Daemon(string name, string pidFile) : IDisposable
 
     /// <summary>Starts a program that forks into the background and writes <paramref name="pidFile"/>; fails the
     /// test with the program's output and <paramref name="log"/> when it does not come up.</summary>
-    public static Daemon Start(string name, string file, IEnumerable<string> args, string pidFile, string log,
-        IReadOnlyDictionary<string, string>? env = null)
+    public static Daemon Start(string name, string file, IEnumerable<string> args, string pidFile, string log)
     {
-        var started = HostProcess.Run(file, args, env, TimeSpan.FromSeconds(30));
+        var started = HostProcess.Run(file, args, timeout: TimeSpan.FromSeconds(30));
         var daemon = new Daemon(name, pidFile);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (started.ExitCode == 0 && daemon.Pid() is null && DateTime.UtcNow < deadline) Thread.Sleep(100);
