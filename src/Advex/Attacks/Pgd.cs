@@ -43,7 +43,9 @@ public sealed record Pgd : Attack
 
     public override Attack WithEps(double eps) => new Pgd(eps, Norm, Steps, ExplicitStepSize, RandomStart, Restarts);
 
-    public override Attack WithMoreSteps() => new Pgd(Eps, Norm, Steps * 2, StepSize, RandomStart, Restarts);
+    /// <summary>Twice the steps with the same α (at ε = 0 the derived α is 0, which is no step size to keep).</summary>
+    public override Attack WithMoreSteps() =>
+        new Pgd(Eps, Norm, Steps * 2, StepSize > 0 ? StepSize : ExplicitStepSize, RandomStart, Restarts);
 
     protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng) =>
         Restarts == 1 ? Once(model, x, goal, rng) : BestOfRestarts.Run(model, x, goal, Restarts, () => Once(model, x, goal, rng));
