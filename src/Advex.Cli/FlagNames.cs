@@ -4,7 +4,7 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 
 /// <summary>
-/// Library messages name parameters (<see cref="ParameterException"/>: <c>plateau needs lr-schedule constant</c>);
+/// Library messages name parameters (<see cref="AdvexException.Parameters"/>: <c>plateau needs lr-schedule constant</c>);
 /// the user of <c>advex</c> needs the flags (<c>--plateau needs --lr-schedule constant</c>). A parameter becomes
 /// <c>--name</c> when the running command has that option, else the command's flag from <see cref="Aliases"/>, else
 /// it stays as it is.
@@ -22,7 +22,7 @@ public static class FlagNames
 
     public static string Message(Exception e, Command command)
     {
-        if (e is not ParameterException p) return e.Message;
+        if (e is not AdvexException { Parameters.Count: > 0 } p) return e.Message;
         var flags = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).ToHashSet();
         var message = p.Message;
         foreach (var name in p.Parameters.Distinct())

@@ -74,6 +74,6 @@ public sealed record AdvGan : Attack
             throw new AdvexException("this AdvGAN generator is untargeted; a targeted attack needs a generator trained for its target class");
         using var wrong = goal.Classes.ne(t).any();
         if (wrong.item<bool>())
-            throw new ParameterException($"this AdvGAN generator was trained for class {t} only; use target {t}, or a generator trained for each class", "target");
+            throw new AdvexException($"this AdvGAN generator was trained for target class {t} only; attack toward class {t}, or use a generator per target");
     }
 }

@@ -30,7 +30,7 @@ public static class AttackRegistry
         ["optim"] = new(true, (eps, s) => new OptimizerAttack(eps, OptimizerKinds.Parse(s.Optimizer ?? "adam"),
             s.Lr ?? 0.01, s.Steps ?? 100, s.Norm ?? Norm.Linf)),
         // the attack is a trained generator, loaded from a file or an advgan train folder
-        ["advgan"] = new(true, (eps, s) => AdvGan.Load(s.Generator ?? throw new ParameterException(
+        ["advgan"] = new(true, (eps, s) => AdvGan.Load(s.Generator ?? throw AdvexException.About(
             "advgan needs generator, a generator file or the folder an AdvGAN training wrote", "generator"), eps)),
     };
 

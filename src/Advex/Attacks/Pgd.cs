@@ -46,7 +46,9 @@ public sealed record Pgd : Attack
 
     public override Attack WithEps(double eps) => new Pgd(eps, Norm, Steps, ExplicitStepSize, RandomStart, Restarts, EarlyStop);
 
-    public override Attack WithMoreSteps() => new Pgd(Eps, Norm, Steps * 2, StepSize, RandomStart, Restarts, EarlyStop);
+    /// <summary>Twice the steps with the same α (at ε = 0 the derived α is 0, which is no step size to keep).</summary>
+    public override Attack WithMoreSteps() =>
+        new Pgd(Eps, Norm, Steps * 2, StepSize > 0 ? StepSize : ExplicitStepSize, RandomStart, Restarts, EarlyStop);
 
     public override Attack WithEarlyStop() => new Pgd(Eps, Norm, Steps, ExplicitStepSize, RandomStart, Restarts, true);
 

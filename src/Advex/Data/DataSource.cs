@@ -21,7 +21,7 @@ public static class DataSource
     /// <param name="limit">keep only the first N samples, in file order</param>
     public static Dataset Load(string spec, string split, string? dataDir, int? classes, int? limit)
     {
-        if (limit is <= 0) throw new ParameterException($"limit must be positive (got {limit})", "limit");
+        if (limit is <= 0) throw AdvexException.About($"limit must be positive (got {limit})", "limit");
         var data = Load(spec, split, dataDir, classes);
         if (limit is not { } n || n >= data.Count) return data;
         using (data) return data.Take(n);

@@ -45,7 +45,7 @@ public sealed record AdversarialTraining
         Noise = Check.NonNegative(noise, "noise");
         GradAlign = Check.NonNegative(gradAlign, "grad-align");
         if (GradAlign > 0 && !Definition.SingleStep)
-            throw new ParameterException($"grad-align applies to {TrainingMethodRegistry.SingleStepNames} only", "grad-align");
+            throw AdvexException.About($"grad-align applies to {TrainingMethodRegistry.SingleStepNames} only", "grad-align");
         EarlyStopping = earlyStopping;
         Heldout = Check.AtLeast(heldout, earlyStopping ? 1 : 0, "heldout");
         EvalSteps = Check.AtLeast(evalSteps, 1, "heldout-steps");

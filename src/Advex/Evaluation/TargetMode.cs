@@ -23,7 +23,7 @@ public sealed record TargetMode(string Kind, int Class = -1)
         if (s == "random") return Random;
         if (s is "least-likely" or "ll") return LeastLikely;
         if (int.TryParse(s, out var k) && k >= 0 && k < classes) return new TargetMode("fixed", k);
-        throw new ParameterException($"target must be random, least-likely or a class 0..{classes - 1} (got '{s}')", "target");
+        throw AdvexException.About($"target must be random, least-likely or a class 0..{classes - 1} (got '{s}')", "target");
     }
 
     /// <summary>The goal for a batch with true labels y.</summary>

@@ -20,7 +20,7 @@ public static class GanArchitectures
                 (new DcganGenerator(latent, imageShape[0]), new DcganDiscriminator(imageShape[0])),
             "dcgan-small" when imageShape[1] == 28 && imageShape[2] == 28 =>
                 (new SmallDcganGenerator(latent, imageShape[0]), new SmallDcganDiscriminator(imageShape[0])),
-            "dcgan" or "dcgan-small" => throw new ParameterException(
+            "dcgan" or "dcgan-small" => throw AdvexException.About(
                 $"the {name} GAN needs 28×28 images (got {imageShape[1]}×{imageShape[2]}); use architecture fc", "architecture"),
             _ => throw new AdvexException($"unknown GAN architecture '{name}' (expected one of: {string.Join(", ", Names)})"),
         };

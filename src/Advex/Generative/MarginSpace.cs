@@ -14,7 +14,7 @@ public static class MarginSpaces
     {
         "probs" => MarginSpace.Probabilities,
         "logits" => MarginSpace.Logits,
-        _ => throw new ParameterException($"margin must be probs or logits (got '{name}')", "margin"),
+        _ => throw AdvexException.About($"margin must be probs or logits (got '{name}')", "margin"),
     };
 
     public static string Name(this MarginSpace m) => m == MarginSpace.Probabilities ? "probs" : "logits";

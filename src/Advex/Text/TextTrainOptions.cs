@@ -34,7 +34,7 @@ public sealed record TextTrainOptions
         Check.InRange(Dropout, 0, 0.99, "dropout");
         Check.AtLeast(Filters, 1, "filters");
         Check.AtLeast(MaxLength, SentimentDataset.MinBatchLength, "max-length");
-        if (Adv is not ("none" or "fgm" or "pgd")) throw new ParameterException($"unknown adv '{Adv}' (expected none, fgm or pgd)", "adv");
+        if (Adv is not ("none" or "fgm" or "pgd")) throw AdvexException.About($"unknown adv '{Adv}' (expected none, fgm or pgd)", "adv");
         Check.Positive(Eps, "eps");
         Check.Positive(Alpha, "alpha");
         Check.AtLeast(AdvSteps, 1, "adv-steps");

@@ -43,8 +43,8 @@ public sealed record TrainOptions
             throw new AdvexException($"unknown model '{Architecture}' (expected one of: {string.Join(", ", Architectures.Names)})");
         if (LrSchedule is not ("constant" or "one-cycle"))
             throw new AdvexException($"unknown lr schedule '{LrSchedule}' (expected constant or one-cycle)");
-        if (Plateau && LrSchedule != "constant") throw new ParameterException("plateau needs lr-schedule constant", "plateau", "lr-schedule");
-        if (Nesterov && (Optimizer != "sgd" || Momentum <= 0)) throw new ParameterException("nesterov needs optimizer sgd and momentum > 0", "nesterov", "optimizer", "momentum");
+        if (Plateau && LrSchedule != "constant") throw AdvexException.About("plateau needs lr-schedule constant", "plateau", "lr-schedule");
+        if (Nesterov && (Optimizer != "sgd" || Momentum <= 0)) throw AdvexException.About("nesterov needs optimizer sgd and momentum > 0", "nesterov", "optimizer", "momentum");
         return this;
     }
 }

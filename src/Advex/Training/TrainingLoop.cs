@@ -40,7 +40,7 @@ public sealed record TrainingLoop<TFigures>(int Count, int BatchSize, int Epochs
         if (resume)
         {
             var (saved, dir) = TrainingCheckpoint.Read<TState>(
-                checkpointDir ?? throw new ParameterException("resume needs out-dir, the folder holding the checkpoint", "resume", "out-dir"));
+                checkpointDir ?? throw AdvexException.About("resume needs out-dir, the folder holding the checkpoint", "resume", "out-dir"));
             if (ResumeSetting.Mismatch(run.Settings(saved)) is { } mismatch)
                 throw new AdvexException($"checkpoint in {dir} was made with other settings: {mismatch}; resume with the same ones");
             if (saved.Epoch >= Epochs && !ResumeFinished)

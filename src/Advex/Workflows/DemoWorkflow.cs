@@ -37,7 +37,8 @@ public static class DemoWorkflow
         {
             using var data = test.Take(count);
             var evalOptions = new EvalOptions { Seed = seed, Command = job.Command, Eps = eps };
-            o.Evaluated?.Invoke(EvalWorkflow.Run(m, data, attacks, evalOptions, modelPath, null, Path.Combine(dir, report), progress));
+            var outcome = EvalWorkflow.Run(m, data, attacks, evalOptions, modelPath, null, Path.Combine(dir, report), progress);
+            o.Evaluated?.Invoke(outcome);
         }
 
         Step(2, $"FGSM sweep over ε = {string.Join(", ", DemoPlan.Epsilons)} on {Math.Min(plan.FgsmCount, test.Count)} test images");
@@ -56,11 +57,14 @@ public static class DemoWorkflow
         Step(5, $"optimizer comparison (SGD, RMSprop, Adam) toward class {DemoPlan.OptimizerTarget} on {plan.OptimizerSamples} images");
         var optimizerDir = Path.Combine(dir, "optimizers");
         using (var data = test.Take(plan.OptimizerSamples))
-            o.Compared?.Invoke(OptimizerComparisonWorkflow.Run(model, data, new OptimizerComparisonJob
+        {
+            var comparison = OptimizerComparisonWorkflow.Run(model, data, new OptimizerComparisonJob
             {
                 Target = DemoPlan.OptimizerTarget, Steps = plan.OptimizerSteps, Seed = seed, OutDir = optimizerDir,
                 Json = Path.Combine(optimizerDir, "optimizers.json"),
-            }, progress));
+            }, progress);
+            o.Compared?.Invoke(comparison);
+        }
 
         Step(6, $"AdvGAN: a generator trained against LeNet ({plan.AdvGanEpochs} epoch(s) on {plan.AdvGanTrainLimit} images), then one forward pass per attack");
         var advgan = new AdvGanJob
@@ -68,7 +72,8 @@ public static class DemoWorkflow
             Target = modelDir, Limit = plan.AdvGanTrainLimit, Options = new AdvGanOptions { Epochs = plan.AdvGanEpochs, Seed = seed },
             OutDir = Path.Combine(dir, "advgan"),
         };
-        o.AdvGanTrained?.Invoke(advgan, AdvGanWorkflow.Run(model, advgan, progress));
+        var advganSummary = AdvGanWorkflow.Run(model, advgan, progress);
+        o.AdvGanTrained?.Invoke(advgan, advganSummary);
         Eval(model, modelDir, plan.StrongCount, [AttackRegistry.Create("advgan", eps, new AttackSettings { Generator = advgan.OutDir })],
             [eps], "advgan-eval");
 
@@ -87,7 +92,8 @@ public static class DemoWorkflow
             Limit = plan.GanTrainLimit, Scorer = modelDir, OutDir = Path.Combine(dir, "gan"),
             Options = new GanOptions { Architecture = "dcgan-small", Epochs = plan.GanEpochs, Seed = seed, ScoreSamples = 2_000 },
         };
-        o.GanTrained?.Invoke(gan, GanWorkflow.Run(gan, progress));
+        var ganSummary = GanWorkflow.Run(gan, progress);
+        o.GanTrained?.Invoke(gan, ganSummary);
 
         Step(9, "HTML report");
         var report = ReportWorkflow.Run([dir], Path.Combine(dir, "report"), "Advex demo: LeNet on MNIST");

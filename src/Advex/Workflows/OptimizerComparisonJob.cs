@@ -34,7 +34,7 @@ public sealed record OptimizerComparisonJob
     /// <summary>One attack per optimizer, in order (validates the settings).</summary>
     public IReadOnlyList<OptimizerAttack> Attacks()
     {
-        if (Optimizers.Count == 0) throw new ParameterException("optimizers: empty list", "optimizers");
+        if (Optimizers.Count == 0) throw AdvexException.About("optimizers: empty list", "optimizers");
         return Optimizers.Distinct().Select(k => new OptimizerAttack(Eps, k, Lr, Steps, Norm)).ToList();
     }
 }

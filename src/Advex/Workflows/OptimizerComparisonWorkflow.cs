@@ -34,7 +34,7 @@ public static class OptimizerComparisonWorkflow
         foreach (var a in attacks) a.CheckBudget(model);
         model.CheckData(data);
         if (target < 0 || target >= model.Classes)
-            throw new ParameterException($"target {target} is not a class of the model (0..{model.Classes - 1})", "target");
+            throw AdvexException.About($"target {target} is not a class of the model (0..{model.Classes - 1})", "target");
         // a sample already labelled as the target says nothing about reaching it
         var indices = Enumerable.Range(0, data.Count).Where(i => data.LabelArray[i] != target).Select(i => (long)i).ToArray();
         if (indices.Length == 0) throw new AdvexException($"every selected sample is labelled {target}; nothing to attack");

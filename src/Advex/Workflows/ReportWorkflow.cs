@@ -17,10 +17,10 @@ public static class ReportWorkflow
 
     public static ReportOutcome Run(IReadOnlyList<string> from, string outDir, string title = DefaultTitle)
     {
-        if (from.Count == 0) throw new ParameterException("from: give at least one run folder or JSON file", "from");
+        if (from.Count == 0) throw AdvexException.About("from: give at least one run folder or JSON file", "from");
         var inputs = ReportInputs.Load(from, outDir);
         if (inputs.IsEmpty)
-            throw new ParameterException($"from: nothing to report: {string.Join("; ", inputs.Unusable)}", "from");
+            throw AdvexException.About($"from: nothing to report: {string.Join("; ", inputs.Unusable)}", "from");
         var index = HtmlReport.Write(inputs, outDir, title, from);
         return new ReportOutcome(index, inputs.Evals.Count, inputs.Optimizers.Count, inputs.Trainings.Count, inputs.Images.Count,
             inputs.Unusable);

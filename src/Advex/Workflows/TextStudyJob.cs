@@ -29,9 +29,9 @@ public sealed record TextStudyJob
     {
         Options.Validate();
         Check.AtLeast(Threads, 1, "threads");
-        if (Seeds is { Count: 0 }) throw new ParameterException("seeds: empty list", "seeds");
+        if (Seeds is { Count: 0 }) throw AdvexException.About("seeds: empty list", "seeds");
         if (Seeds != null && Seeds.Distinct().Count() != Seeds.Count)
-            throw new ParameterException($"seeds: '{string.Join(",", Seeds)}' repeats a seed", "seeds");
+            throw AdvexException.About($"seeds: '{string.Join(",", Seeds)}' repeats a seed", "seeds");
         return this;
     }
 }

@@ -15,22 +15,22 @@ public sealed class FlagNamesTests
     [Fact]
     public void Each_named_parameter_becomes_the_commands_flag_and_other_words_stay()
     {
-        var e = new ParameterException("plateau needs lr-schedule constant (plateau-factor applies)", "plateau", "lr-schedule");
+        var e = AdvexException.About("plateau needs lr-schedule constant (plateau-factor applies)", "plateau", "lr-schedule");
         Assert.Equal("--plateau needs --lr-schedule constant (plateau-factor applies)", FlagNames.Message(e, Train));
     }
 
     [Fact]
     public void A_parameter_the_command_lacks_stays_as_named_unless_an_alias_flag_exists()
     {
-        Assert.Equal("margin must be probs", FlagNames.Message(new ParameterException("margin must be probs", "margin"), Train));
-        Assert.Equal("resume needs --out", FlagNames.Message(new ParameterException("resume needs out-dir", "out-dir"), Train));
-        Assert.Equal("--adv-steps must be >= 1", FlagNames.Message(new ParameterException("adv-steps must be >= 1", "adv-steps"), Train));
+        Assert.Equal("margin must be probs", FlagNames.Message(AdvexException.About("margin must be probs", "margin"), Train));
+        Assert.Equal("resume needs --out", FlagNames.Message(AdvexException.About("resume needs out-dir", "out-dir"), Train));
+        Assert.Equal("--adv-steps must be >= 1", FlagNames.Message(AdvexException.About("adv-steps must be >= 1", "adv-steps"), Train));
     }
 
     [Fact]
     public void Paths_and_longer_names_that_contain_a_parameter_are_left_alone()
     {
-        var e = new ParameterException("out: '/tmp/out/x.json' and out-file and stdout", "out");
+        var e = AdvexException.About("out: '/tmp/out/x.json' and out-file and stdout", "out");
         Assert.Equal("--out: '/tmp/out/x.json' and out-file and stdout", FlagNames.Message(e, Train));
     }
 

@@ -30,7 +30,8 @@ public sealed class JobExampleTests(ExampleModel trained) : IClassFixture<Exampl
     [Fact]
     public void Train_example_writes_the_model_and_a_training_json_equal_to_its_summary()
     {
-        Assert.True(trained.Summary.TestAccuracy > 0.8, $"test accuracy {trained.Summary.TestAccuracy}");
+        // 1 epoch on 4,000 images: far above chance (0.1), far from converged
+        Assert.True(trained.Summary.TestAccuracy > 0.5, $"test accuracy {trained.Summary.TestAccuracy}");
         Assert.Single(trained.Summary.Epochs);
         Assert.Equal(10, trained.Summary.PerClass.Count);
         var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(trained.Dir, "training.json"))).RootElement;

@@ -130,7 +130,7 @@ public sealed class AdvGanTests(TrainedLeNet lenet, ITestOutputHelper output)
     public void Registry_needs_a_generator_for_advgan()
     {
         // the library names the parameter; the CLI shows it as --generator (BadInputCorpus: eval-advgan-generator-flag)
-        var e = Assert.Throws<ParameterException>(() => AttackRegistry.Create("advgan", 0.3));
+        var e = Assert.Throws<AdvexException>(() => AttackRegistry.Create("advgan", 0.3));
         Assert.Equal(["generator"], e.Parameters);
         Assert.DoesNotContain("--", e.Message);
         Assert.Throws<AdvexException>(() => AttackRegistry.Create("advgan", 0.3, new AttackSettings { Generator = Paths.TempDir() }));

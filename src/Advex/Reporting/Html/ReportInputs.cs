@@ -57,7 +57,7 @@ public sealed record ReportInputs(
                         : Path.GetRelativePath(root, f)).Replace('\\', '/'), itemIndex)));
             }
             else if (File.Exists(item)) files.Add((Path.GetFullPath(item), Path.GetFileName(item), itemIndex));
-            else throw new ParameterException($"from: '{item}' is neither a folder nor a file", "from");
+            else throw AdvexException.About($"from: '{item}' is neither a folder nor a file", "from");
         }
 
         var evals = new List<Source<EvalReport>>();

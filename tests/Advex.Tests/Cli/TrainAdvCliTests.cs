@@ -1,4 +1,4 @@
-namespace Advex.Tests.Defenses;
+namespace Advex.Tests.Cli;
 
 using System.Text.Json;
 using Advex.Tests.Support;

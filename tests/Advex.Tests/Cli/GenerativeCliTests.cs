@@ -1,4 +1,4 @@
-namespace Advex.Tests.Generative;
+namespace Advex.Tests.Cli;
 
 using System.Text.Json;
 using Advex.Models;
