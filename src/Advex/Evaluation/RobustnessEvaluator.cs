@@ -33,7 +33,11 @@ public sealed record RobustnessEvaluator
         options.Validate();
         if (attacks.Count == 0) throw new AdvexException("no attack to run");
         model.CheckData(data);
-        foreach (var a in attacks) a.CheckBudget(model);
+        foreach (var a in attacks)
+        {
+            a.CheckModel(model);
+            a.CheckBudget(model);
+        }
         var started = DateTime.UtcNow;
         var clean = ClassifierMetrics.Evaluate(model, data, options.BatchSize);
         var labels = data.LabelArray;

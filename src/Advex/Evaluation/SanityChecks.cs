@@ -134,11 +134,19 @@ public static class SanityChecks
         using var scope = NewDisposeScope();
         using var eval = model.EvalMode();
         var (x, y) = data.Slice(0, Math.Min(options.BatchSize, data.Count));
-        var (g, logits) = Gradients.Of(model, x, l => Losses.CrossEntropy(l, new Untargeted(y)));
-        var zero = LpBall.LinfNorms(g).eq(0).to_type(ScalarType.Float32).mean().item<float>();
-        yield return new SanityCheck("zero_gradients", zero == 0,
-            zero == 0 ? "every sample has a non-zero input gradient"
-                : $"{zero:P1} of samples have an all-zero input gradient (gradient masking or saturated outputs: gradient attacks cannot work there)");
+        Tensor logits;
+        if (model.HasGradients)
+        {
+            (var g, logits) = Gradients.Of(model, x, l => Losses.CrossEntropy(l, new Untargeted(y)));
+            var zero = LpBall.LinfNorms(g).eq(0).to_type(ScalarType.Float32).mean().item<float>();
+            yield return new SanityCheck("zero_gradients", zero == 0,
+                zero == 0 ? "every sample has a non-zero input gradient"
+                    : $"{zero:P1} of samples have an all-zero input gradient (gradient masking or saturated outputs: gradient attacks cannot work there)");
+        }
+        else
+        {
+            using (no_grad()) logits = model.Logits(x); // forward-only backend: no gradient to check, so no such check
+        }
 
         var rowSums = logits.sum(1);
         var looksLikeProbabilities = logits.min().item<float>() >= 0 && logits.max().item<float>() <= 1 &&
