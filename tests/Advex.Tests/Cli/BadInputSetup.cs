@@ -23,6 +23,7 @@ public sealed class BadInputSetup : IDisposable
         .Replace("{lenet}", Path.Combine(Paths.TorchScript, "lenet.pt"))
         .Replace("{bad_output}", Path.Combine(Paths.TorchScript, "bad_output.pt"))
         .Replace("{cnn_onnx}", Path.Combine(Paths.Fixtures, "onnx", "cnn.onnx"))
+        .Replace("{lenet_onnx}", Path.Combine(Paths.Fixtures, "onnx", "lenet.onnx"))
         .Replace("{cnn_pt}", Path.Combine(Paths.Fixtures, "onnx", "cnn.pt"))
         .Replace("{resnet18_pth}", Path.Combine(Paths.Fixtures, "checkpoints", "resnet18.pth"))
         .Replace("{lenet_pth}", Path.Combine(Paths.Fixtures, "checkpoints", "lenet.pth"))

@@ -16,7 +16,7 @@ using static TorchSharp.torch;
 /// package's mean image (<c>ResNetPreprocess.onnx</c>'s MeanImage). The photos are scikit-image's public-domain /
 /// CC0 pictures (tests/fixtures/photos, see its README).
 /// </summary>
-public sealed class MlNetResNet18Tests
+public sealed class MlNetResNet18Tests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly string ModelPath = typeof(MlNetResNet18Tests).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "MlNetResNet18Onnx").Value!;
@@ -84,6 +84,7 @@ public sealed class MlNetResNet18Tests
             var reference = OnnxRuntimeFeatures(session, input);
             Assert.Equal([1L, 512], ours.shape);
             var diff = (ours - reference).abs().max().item<float>();
+            output.WriteLine($"{name}: max |feature difference| {diff:E2}, largest feature {reference.abs().max().item<float>():F3}");
             Assert.True(diff <= 1e-4, $"{name}: max |feature difference| {diff} (features up to {reference.abs().max().item<float>()})");
             Assert.True(reference.abs().max().item<float>() > 0.1, $"{name}: the features are all near zero");
         }
@@ -124,6 +125,7 @@ public sealed class MlNetResNet18Tests
             x = next.MoveToOuterDisposeScope();
         }
         var after = Distance(x);
+        output.WriteLine($"feature distance astronaut → chelsea: {before:F3} before, {after:F3} after {steps} PGD steps (eps {eps:F4})");
         Assert.True((x - x0).abs().max().item<float>() <= eps + 1e-6);
         Assert.True(x.min().item<float>() >= 0 && x.max().item<float>() <= 1);
         Assert.True(after < 0.9 * before, $"feature distance {before} → {after}: PGD did not move the features closer");
