@@ -25,9 +25,26 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
     public Option<string?> Std { get; } = Opts.Std();
     public Option<string> InputShape { get; } = Opts.InputShape();
 
+    public Option<string?> Arch { get; } = new("--arch")
+    {
+        Description = $"the architecture a PyTorch state_dict belongs to: {Advex.Models.Checkpoints.CheckpointArchitectures.Help}",
+    };
+
+    public Option<int?> Classes { get; } = new("--classes")
+    {
+        Description = "the class count of --arch (default: the checkpoint's output layer)",
+    };
+
+    public Option<string> Backend { get; } = new("--backend")
+    {
+        Description = "torch (every model, gradients included) or onnxruntime (ONNX graphs, gradient-free attacks only)",
+        DefaultValueFactory = _ => "torch",
+    };
+
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { Model, Data, DataDir, Split, Limit, Mean, Std, InputShape }) cmd.Options.Add(o);
+        foreach (Option o in new Option[] { Model, Data, DataDir, Split, Limit, Mean, Std, InputShape, Arch, Classes, Backend })
+            cmd.Options.Add(o);
     }
 
     public string ModelPath(ParseResult p) => p.GetValue(Model)!;
@@ -35,8 +52,9 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
     /// <summary>The model; --input-shape is passed only when given, so an ONNX model's own declared shape applies
     /// (TorchScript falls back to the same 1,28,28 default).</summary>
     public Classifier LoadModel(ParseResult p) =>
-        ModelStore.Load(ModelPath(p), Opts.ParseNormalization(p.GetValue(Mean), p.GetValue(Std)),
-            p.GetResult(InputShape) is { Implicit: false } ? Opts.ParseShape(p.GetValue(InputShape)!) : null);
+        ModelStore.Load(ModelPath(p), new ModelOptions(Opts.ParseNormalization(p.GetValue(Mean), p.GetValue(Std)),
+            p.GetResult(InputShape) is { Implicit: false } ? Opts.ParseShape(p.GetValue(InputShape)!) : null,
+            p.GetValue(Arch), p.GetValue(Classes), ModelBackends.Parse(p.GetValue(Backend)!)));
 
     public Dataset LoadData(ParseResult p) =>
         Opts.LoadData(p.GetValue(Data)!, p.GetValue(Split)!, p.GetValue(DataDir), p.GetValue(Limit));

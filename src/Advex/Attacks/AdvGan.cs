@@ -41,6 +41,9 @@ public sealed record AdvGan : Attack
 
     public override string Name => "advgan";
     public override Norm Norm => Norm.Linf;
+
+    /// <summary>The trained generator alone makes the perturbation: the target model is only queried.</summary>
+    public override bool NeedsGradients => false;
     public override double Eps => eps;
 
     public override IReadOnlyDictionary<string, object> Params => new Dictionary<string, object>

@@ -36,6 +36,20 @@ public abstract record Attack
     /// are returned unchanged). Cascades use it; <c>--early-stop</c> turns it on outside one.</summary>
     public virtual Attack WithEarlyStop() => this;
 
+    /// <summary>True when the attack reads the model's input gradients (every attack unless it says otherwise);
+    /// false for score-based black-box attacks such as Square, which also run on forward-only backends.</summary>
+    public virtual bool NeedsGradients => true;
+
+    /// <summary>Refuses a forward-only model (<see cref="Classifier.HasGradients"/> false, e.g. the onnxruntime
+    /// backend) for an attack that needs its gradients, before any work is done.</summary>
+    public void CheckModel(Classifier model)
+    {
+        if (NeedsGradients && !model.HasGradients)
+            throw new AdvexException(
+                $"attack {Name} needs input gradients, and the {model.Backend.Name()} backend running {model.DisplayName} " +
+                "gives none: use the torch backend, or a gradient-free attack (square)");
+    }
+
     /// <summary>Hyper-parameters as reported in results (JSON <c>params</c>).</summary>
     public abstract IReadOnlyDictionary<string, object> Params { get; }
 
@@ -79,6 +93,7 @@ public abstract record Attack
     public AttackResult Run(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
     {
         if (context.Rows != x.shape[0]) throw new AdvexException($"context has {context.Rows} rows for {x.shape[0]} inputs");
+        CheckModel(model);
         CheckBudget(model);
         model.CheckInput(x);
         if (goal.Classes.shape.Length != 1 || goal.Classes.shape[0] != x.shape[0])

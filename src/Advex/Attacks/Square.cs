@@ -37,6 +37,7 @@ public sealed record Square : Attack
     public int Queries { get; }
     public double PInit { get; }
     public override bool IsRandomized => true;
+    public override bool NeedsGradients => false;
 
     public override IReadOnlyDictionary<string, object> Params => new Dictionary<string, object>
     {

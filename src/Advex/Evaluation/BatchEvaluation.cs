@@ -67,15 +67,20 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
 
     /// <summary>Clean predictions and, per sample, an all-zero input gradient, probability-like outputs and whether
     /// two forward passes agree.</summary>
-    private (long[] Clean, bool[] ZeroGrad, bool[] ProbLike, bool[] Deterministic) CleanPass(Tensor x, Tensor y)
+    private (long[] Clean, bool?[] ZeroGrad, bool[] ProbLike, bool[] Deterministic) CleanPass(Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
-        var (g, _) = Gradients.Of(model, x, l => Losses.CrossEntropy(l, new Untargeted(y)));
+        var zeroGrad = new bool?[x.shape[0]]; // a forward-only backend has no gradient to check
+        if (model.HasGradients)
+        {
+            var (g, _) = Gradients.Of(model, x, l => Losses.CrossEntropy(l, new Untargeted(y)));
+            zeroGrad = LpBall.LinfNorms(g).eq(0).data<bool>().Select(z => (bool?)z).ToArray();
+        }
         using var _ = no_grad();
         var logits = model.Logits(x);
         var again = model.Logits(x);
         var probLike = logits.min(1).values.ge(0) & logits.max(1).values.le(1) & (logits.sum(1) - 1).abs().lt(1e-3);
-        return (logits.argmax(1).data<long>().ToArray(), LpBall.LinfNorms(g).eq(0).data<bool>().ToArray(),
+        return (logits.argmax(1).data<long>().ToArray(), zeroGrad,
             probLike.data<bool>().ToArray(), again.eq(logits).all(1).data<bool>().ToArray());
     }
 

@@ -49,7 +49,11 @@ public sealed record RobustnessEvaluator
         options.Validate();
         if (attacks.Count == 0) throw new AdvexException("no attack to run");
         model.CheckData(data);
-        foreach (var a in attacks) a.CheckBudget(model);
+        foreach (var a in attacks)
+        {
+            a.CheckModel(model);
+            a.CheckBudget(model);
+        }
         if (options.Cascade && attacks.FirstOrDefault(a => !a.IsBounded) is { } unbounded)
             throw new AdvexException($"cascade: {unbounded.Name} has no ε budget (a cascade chains bounded attacks)");
         var runs = attacks.Select(a => options.Cascade || options.EarlyStop ? a.WithEarlyStop() : a).ToList();

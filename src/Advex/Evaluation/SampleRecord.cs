@@ -21,7 +21,7 @@ namespace Advex.Evaluation;
 /// <param name="Max">largest value of x'</param>
 /// <param name="NonFinite">NaN or infinite values in x'</param>
 /// <param name="Seconds">the sample's share of its batch's attack time (a timing field)</param>
-/// <param name="ZeroGradient">the clean input gradient is all zero (sanity check)</param>
+/// <param name="ZeroGradient">the clean input gradient is all zero (sanity check); null on a forward-only backend</param>
 /// <param name="ProbabilityLike">the model's output row lies in [0,1] and sums to 1 (sanity check)</param>
 /// <param name="Deterministic">two forward passes give identical logits (sanity check)</param>
 /// <param name="RobustMoreSteps">robust under the same attack with twice the steps (sanity check; first samples of
@@ -46,7 +46,7 @@ public sealed record SampleRecord(
     float Max,
     int NonFinite,
     double Seconds,
-    bool ZeroGradient,
+    bool? ZeroGradient,
     bool ProbabilityLike,
     bool Deterministic,
     bool? RobustMoreSteps = null,

@@ -43,13 +43,24 @@ public sealed class Classifier : IDisposable
     public Normalization? Normalization { get; }
     public double Lower { get; }
     public double Upper { get; }
-    /// <summary>"native", "torchscript" or "onnx".</summary>
+    /// <summary>"native", "torchscript", "onnx" or "checkpoint".</summary>
     public string Kind { get; }
-    /// <summary>Native architecture name (lenet, smallcnn, mlp), null for TorchScript.</summary>
+    /// <summary>Native architecture name (lenet, smallcnn, mlp), or a checkpoint's (resnet18, …); null for TorchScript
+    /// and ONNX.</summary>
     public string? Architecture { get; }
 
     /// <summary>Where the model was loaded from (named in error messages), when it was loaded from a file.</summary>
     public string? Source { get; init; }
+
+    /// <summary>What runs the forward pass (<see cref="ModelBackend.Torch"/> unless loaded for ONNX Runtime).</summary>
+    public ModelBackend Backend { get; init; } = ModelBackend.Torch;
+
+    /// <summary>False when the backend runs forward passes only (ONNX Runtime): no input gradients, so only
+    /// gradient-free attacks apply (<c>Attack.NeedsGradients</c>).</summary>
+    public bool HasGradients => Backend == ModelBackend.Torch;
+
+    /// <summary>The model as named in messages: its file, else its architecture or kind.</summary>
+    public string DisplayName => Source ?? Architecture ?? Kind;
 
     /// <summary>Logits [N, Classes] for pixels x [N, ...InputShape]. Throws when the model's output is not [N, C].</summary>
     public Tensor Logits(Tensor x)

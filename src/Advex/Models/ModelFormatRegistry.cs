@@ -1,7 +1,7 @@
 namespace Advex.Models;
 
 /// <summary>
-/// Every model format <see cref="ModelStore.Load"/> reads, tried in order: the first whose predicate recognises the
+/// Every model format <see cref="ModelStore.Load(string, ModelOptions)"/> reads, tried in order: the first whose predicate recognises the
 /// path loads it. Each entry's description drives the CLI help and the message for a path none recognises, and the
 /// contract suite (<c>ModelFormatContractTests</c>) iterates <see cref="All"/>. Adding a format is its file (a loader
 /// and a <c>Format</c> entry, like <see cref="TorchScript"/>) plus one line here.
@@ -13,7 +13,8 @@ public static class ModelFormatRegistry
         NativeModel.Folder,
         NativeModel.Manifest,
         NativeModel.Weights,
-        new("onnx", "an ONNX .onnx graph", ModelFormat.Extension(".onnx"), Onnx.OnnxModel.Load),
+        Onnx.OnnxModel.Format,
+        Checkpoints.PyTorchCheckpoint.Format, // before TorchScript: both are .pt zips, told apart by content
         TorchScript.Format,
     ];
 
@@ -23,11 +24,24 @@ public static class ModelFormatRegistry
     /// <summary>The first format that recognises <paramref name="path"/>, or null.</summary>
     public static ModelFormat? Recognise(string path) => All.FirstOrDefault(f => f.Recognises(path));
 
-    public static Classifier Load(string path, Normalization? normalization = null, long[]? inputShape = null)
+    public static Classifier Load(string path, Normalization? normalization = null, long[]? inputShape = null) =>
+        Load(path, new ModelOptions(normalization, inputShape));
+
+    /// <summary>Loads <paramref name="path"/> with the first format that recognises it, after refusing an
+    /// architecture or a backend that format cannot use.</summary>
+    public static Classifier Load(string path, ModelOptions options)
     {
+        options.Validated();
         if (!Directory.Exists(path) && !File.Exists(path)) throw new AdvexException($"model file not found: {path}");
         var format = Recognise(path)
                      ?? throw new AdvexException($"{path} is not in a model format Advex reads (expected {Help})");
-        return format.Load(path, normalization, inputShape);
+        if (!format.Backends.Contains(options.Backend))
+            throw new AdvexException(
+                $"backend {options.Backend.Name()} cannot run {path}: it is {format.Description}, and {options.Backend.Name()} " +
+                $"runs {Listing.Or(All.Where(f => f.Backends.Contains(options.Backend)).Select(f => f.Name))} models only");
+        if (options.Architecture is { } arch && !format.TakesArchitecture)
+            throw new AdvexException(
+                $"architecture {arch} applies to PyTorch state_dict checkpoints only; {path} is {format.Description}, which defines its own");
+        return format.Load(path, options);
     }
 }

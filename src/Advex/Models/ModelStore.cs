@@ -45,6 +45,10 @@ public static class ModelStore
     public static Classifier Load(string path, Normalization? normalization = null, long[]? inputShape = null) =>
         ModelFormatRegistry.Load(path, normalization, inputShape);
 
+    /// <summary>Loads a model with every option (architecture and classes for a PyTorch checkpoint, the ONNX Runtime
+    /// backend for an ONNX graph) through <see cref="ModelFormatRegistry"/>.</summary>
+    public static Classifier Load(string path, ModelOptions options) => ModelFormatRegistry.Load(path, options);
+
     public static ModelManifest ReadManifest(string manifestPath)
     {
         if (!File.Exists(manifestPath)) throw new AdvexException($"model manifest not found: {manifestPath}");

@@ -10,22 +10,22 @@ public static class NativeModel
     /// <summary>A folder holding model.json, or a run folder whose final/model.json is its final model.</summary>
     public static ModelFormat Folder { get; } = new("native-folder",
         $"a folder written by train (its {ModelStore.ManifestName}, or final/{ModelStore.ManifestName})", Directory.Exists,
-        (path, normalization, _) =>
+        (path, options) =>
         {
             var manifest = Path.Combine(path, ModelStore.ManifestName);
-            if (File.Exists(manifest)) return Load(manifest, normalization);
+            if (File.Exists(manifest)) return Load(manifest, options.Normalization);
             var finalModel = Path.Combine(path, "final", ModelStore.ManifestName);
-            if (File.Exists(finalModel)) return Load(finalModel, normalization);
+            if (File.Exists(finalModel)) return Load(finalModel, options.Normalization);
             throw new AdvexException($"no model in folder {path} (expected {ModelStore.ManifestName})");
         });
 
     public static ModelFormat Manifest { get; } = new("native-manifest", $"a native {ModelStore.ManifestName}",
-        ModelFormat.Extension(".json"), (path, normalization, _) => Load(path, normalization));
+        ModelFormat.Extension(".json"), (path, options) => Load(path, options.Normalization));
 
     /// <summary>The weights file, accepted when the model.json beside it names it.</summary>
     public static ModelFormat Weights { get; } = new("native-weights",
         $"native weights (.bin) with their {ModelStore.ManifestName} beside them", ModelFormat.Extension(".bin"),
-        (path, normalization, _) =>
+        (path, options) =>
         {
             var manifest = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ModelStore.ManifestName);
             if (!File.Exists(manifest))
@@ -35,7 +35,7 @@ public static class NativeModel
             if (named != Path.GetFileName(path))
                 throw new AdvexException(
                     $"model weights {path}: the {ModelStore.ManifestName} beside them names weights '{named}', not this file");
-            return Load(manifest, normalization);
+            return Load(manifest, options.Normalization);
         });
 
     /// <summary>The model a manifest describes, in eval mode; <paramref name="overrideNormalization"/> replaces the

@@ -8,7 +8,7 @@ public static class TorchScript
     /// <summary>The registry entry (<see cref="ModelFormatRegistry"/>); without an input shape, one MNIST image
     /// [1,28,28].</summary>
     public static ModelFormat Format { get; } = new("torchscript", "a TorchScript .pt (torch.jit.trace or torch.jit.script)",
-        Recognises, (path, normalization, inputShape) => Load(path, inputShape ?? [1, 28, 28], normalization));
+        Recognises, (path, options) => Load(path, options.InputShape ?? [1, 28, 28], options.Normalization));
 
     private static readonly string[] Extensions = [".pt", ".pth", ".ts"];
 

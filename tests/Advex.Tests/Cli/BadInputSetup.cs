@@ -11,8 +11,8 @@ using Advex.Tests.Support;
 /// Prepares a bad-input case's folder from its setup, a ';'-separated list of steps:
 /// <c>file:NAME</c>, <c>dir:NAME</c>, <c>fifo:NAME</c>, <c>socket:NAME</c>, <c>link:NAME=TARGET</c>,
 /// <c>garbage:NAME</c> (random bytes), <c>json:NAME=TEXT</c>, <c>idx:NAME=MUTATION</c> (a copy of the small IDX
-/// fixture, then corrupted), <c>native:NAME=MUTATION</c> (a native LeNet model folder, then corrupted) and
-/// <c>lock:NAME</c> (the folder is held by another writer for the duration of the case).
+/// fixture, then corrupted), <c>native:NAME=MUTATION</c> (a native LeNet model folder, then corrupted),
+/// <c>onnx-op:NAME=OP</c> (a one-node ONNX graph, opset 13, whose node 'node0' is OP) and <c>lock:NAME</c> (the folder is held by another writer for the duration of the case).
 /// </summary>
 public sealed class BadInputSetup : IDisposable
 {
@@ -23,6 +23,10 @@ public sealed class BadInputSetup : IDisposable
         .Replace("{lenet}", Path.Combine(Paths.TorchScript, "lenet.pt"))
         .Replace("{bad_output}", Path.Combine(Paths.TorchScript, "bad_output.pt"))
         .Replace("{cnn_onnx}", Path.Combine(Paths.Fixtures, "onnx", "cnn.onnx"))
+        .Replace("{lenet_onnx}", Path.Combine(Paths.Fixtures, "onnx", "lenet.onnx"))
+        .Replace("{cnn_pt}", Path.Combine(Paths.Fixtures, "onnx", "cnn.pt"))
+        .Replace("{resnet18_pth}", Path.Combine(Paths.Fixtures, "checkpoints", "resnet18.pth"))
+        .Replace("{lenet_pth}", Path.Combine(Paths.Fixtures, "checkpoints", "lenet.pth"))
         .Replace("{idx}", Paths.IdxSmall);
 
     public static BadInputSetup Prepare(string dir, string setup)
@@ -46,6 +50,8 @@ public sealed class BadInputSetup : IDisposable
                 case "json": File.WriteAllText(path, value); break;
                 case "idx": IdxFolder(path, value); break;
                 case "native": Native(path, value); break;
+                case "onnx-op": File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(
+                    Models.Onnx.OnnxGraphs.SingleNode(value, 13))); break;
                 case "lock": s.held.Add(RunLock.Acquire(path, "advex train (held by the test)")); break;
                 default: throw new ArgumentException($"unknown setup step '{step}'");
             }

@@ -24,6 +24,8 @@ public sealed class RegistryDocTests
             typeof(TrainingMethodRegistry), typeof(TrainingMethod), typeof(TrainingMethodContractTests),
             typeof(DataSpecRegistry), typeof(DataSpec), typeof(DataSpecContractTests),
             typeof(ModelFormatRegistry), typeof(ModelFormat), typeof(ModelFormatContractTests),
+            typeof(Advex.Models.Checkpoints.CheckpointArchitectures), typeof(Advex.Models.Checkpoints.CheckpointArchitecture),
+            typeof(Advex.Tests.Models.Checkpoints.CheckpointTests),
             typeof(Architectures), typeof(NativeArchitecture), typeof(ArchitectureTests),
         ];
         Assert.All(named, t => Assert.Contains(t.Name, page));

@@ -32,6 +32,7 @@ public sealed class ModelFormatContractTests
         "native-manifest" => Path.Combine(NativeDir.Value, ModelStore.ManifestName),
         "native-weights" => Path.Combine(NativeDir.Value, ModelStore.WeightsName),
         "onnx" => Path.Combine(Paths.Fixtures, "onnx", "lenet.onnx"),
+        "checkpoint" => Path.Combine(Paths.Fixtures, "checkpoints", "lenet.pth"),
         "torchscript" => Path.Combine(Paths.TorchScript, "lenet.pt"),
         _ => throw new InvalidOperationException($"model format '{format}' has no fixture in ModelFormatContractTests"),
     };
@@ -46,7 +47,9 @@ public sealed class ModelFormatContractTests
         using var scope = NewDisposeScope();
         var (x, _) = mnist.Slice(0, 8);
         var normalization = new Normalization([0.1307], [0.3081]);
-        using var model = ModelStore.Load(path, normalization, mnist.InputShape);
+        var format = ModelFormatRegistry.All.Single(f => f.Name == name);
+        using var model = ModelStore.Load(path,
+            new ModelOptions(normalization, mnist.InputShape, Architecture: format.TakesArchitecture ? "lenet" : null));
         Assert.False(model.Module.training, $"{name} must load in eval mode");
         Assert.Equal(mnist.InputShape, model.InputShape);
         Assert.Equal(10, model.Classes);

@@ -9,6 +9,8 @@ public static class Gradients
     /// <summary>∇ₓ loss(model(x)) for the given loss of logits; returns (gradient, per-sample logits detached).</summary>
     public static (Tensor Grad, Tensor Logits) Of(Classifier model, Tensor x, Func<Tensor, Tensor> loss)
     {
+        if (!model.HasGradients)
+            throw new AdvexException($"the {model.Backend.Name()} backend running {model.DisplayName} gives no input gradients");
         using var scope = NewDisposeScope();
         using var _ = enable_grad();
         var xr = x.detach().requires_grad_(true);

@@ -4,10 +4,44 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// Loads an ONNX classifier as a white-box <see cref="Classifier"/>: the graph is translated into TorchSharp
-/// operations (<see cref="OnnxGraphModule"/>), so every gradient attack runs on it.
+/// operations (<see cref="OnnxGraphModule"/>), so every gradient attack runs on it. With the ONNX Runtime backend
+/// the graph runs as shipped in ONNX Runtime instead (<see cref="OnnxRuntimeModule"/>), forward only.
 /// </summary>
 public static class OnnxModel
 {
+    /// <summary>The registry entry (<see cref="ModelFormatRegistry"/>): both backends.</summary>
+    public static ModelFormat Format { get; } = new("onnx", "an ONNX .onnx graph", ModelFormat.Extension(".onnx"),
+        (path, o) => o.Backend == ModelBackend.OnnxRuntime
+            ? LoadOnnxRuntime(path, o.Normalization, o.InputShape)
+            : Load(path, o.Normalization, o.InputShape))
+    {
+        Backends = [ModelBackend.Torch, ModelBackend.OnnxRuntime],
+    };
+
+    /// <summary>The graph run by ONNX Runtime as a forward-only Classifier (<see cref="Classifier.HasGradients"/> is
+    /// false); input shape and classes are found as for <see cref="Load"/>.</summary>
+    public static Classifier LoadOnnxRuntime(string path, Normalization? normalization = null, long[]? inputShape = null)
+    {
+        Native.TorchRuntime.EnsureLoaded();
+        var module = new OnnxRuntimeModule(path);
+        try
+        {
+            var dims = module.InputDims;
+            if (dims.Length < 2) throw new AdvexException($"ONNX model {path} input has rank {dims.Length}, expected [N, ...]");
+            var sample = dims.Skip(1).Select(d => d > 0 ? d : (long?)null).ToArray();
+            var shape = ResolveShape(path, sample, string.Join(",", dims.Skip(1).Select(d => d > 0 ? d.ToString() : "?")), inputShape);
+            var classes = ProbeClasses(module, shape, path);
+            return new Classifier(module, shape, classes, normalization, kind: "onnx")
+            {
+                Source = path, Backend = ModelBackend.OnnxRuntime,
+            };
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
     /// <param name="path">the .onnx file (one self-contained file; external data is refused)</param>
     /// <param name="normalization">mean/std when the model expects normalized input</param>
     /// <param name="inputShape">[C,H,W] of one sample; read from the graph's input when omitted (a dynamic batch
@@ -44,6 +78,12 @@ public static class OnnxModel
         if (dims.Count < 2) throw new AdvexException($"ONNX model {path} input has rank {dims.Count}, expected [N, ...]");
         var sample = dims.Skip(1).Select(d => d.HasDimValue && d.DimValue > 0 ? d.DimValue : (long?)null).ToArray();
         var shown = string.Join(",", dims.Skip(1).Select(d => d.HasDimValue ? d.DimValue.ToString() : d.DimParam is { Length: > 0 } p ? p : "?"));
+        return ResolveShape(path, sample, shown, given);
+    }
+
+    /// <summary>The given shape when it agrees with every static dimension, else the graph's own when all static.</summary>
+    private static long[] ResolveShape(string path, long?[] sample, string shown, long[]? given)
+    {
         if (given is not null)
         {
             if (given.Length != sample.Length || sample.Where((d, i) => d is { } v && v != given[i]).Any())
@@ -57,7 +97,7 @@ public static class OnnxModel
     }
 
     /// <summary>The number of classes from a forward pass on two blank samples (which also runs every converter once).</summary>
-    private static int ProbeClasses(OnnxGraphModule module, long[] shape, string path)
+    private static int ProbeClasses(TorchSharp.torch.nn.Module<Tensor, Tensor> module, long[] shape, string path)
     {
         using var _ = no_grad();
         using var probe = zeros([2, .. shape]);

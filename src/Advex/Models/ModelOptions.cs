@@ -1,0 +1,33 @@
+namespace Advex.Models;
+
+/// <summary>
+/// How to load a model, beyond its path: everything a format may need that the file does not say. Each format
+/// takes what applies to it; <see cref="ModelFormatRegistry.Load(string, ModelOptions)"/> refuses an architecture or
+/// a backend the recognised format cannot use, so no option is silently ignored.
+/// </summary>
+/// <param name="Normalization">mean/std to apply inside the model, overriding any the file records; or null</param>
+/// <param name="InputShape">[C,H,W] of one sample for formats that do not record it; or null for the format's
+/// default</param>
+/// <param name="Architecture">the architecture a PyTorch <c>state_dict</c> belongs to (see
+/// <see cref="Checkpoints.CheckpointArchitectures"/>); only checkpoints take one</param>
+/// <param name="Classes">the class count of that architecture; null to read it from the checkpoint's last layer</param>
+/// <param name="Backend">what runs the forward pass: TorchSharp (white-box) or ONNX Runtime (ONNX graphs,
+/// forward-only)</param>
+public sealed record ModelOptions(
+    Normalization? Normalization = null,
+    long[]? InputShape = null,
+    string? Architecture = null,
+    int? Classes = null,
+    ModelBackend Backend = ModelBackend.Torch)
+{
+    public static ModelOptions Default { get; } = new();
+
+    /// <summary>Refuses a non-positive class count or input dimension (named as parameters).</summary>
+    public ModelOptions Validated()
+    {
+        if (Classes is < 2) throw new AdvexException($"classes must be at least 2 (got {Classes})");
+        if (InputShape is { } s && (s.Length != 3 || s.Any(d => d <= 0)))
+            throw new AdvexException($"inputShape must be three positive numbers C,H,W (got [{string.Join(",", s)}])");
+        return this;
+    }
+}
