@@ -8,7 +8,8 @@ using static TorchSharp.torch;
 /// <summary>SHA-256 fingerprints that tie an evaluation folder to its model and data.</summary>
 public static class Fingerprint
 {
-    /// <summary>A model file, or every file of a model folder (relative path and content, in ordinal order).</summary>
+    /// <summary>A model file, or every file of a model folder (relative path and content, in ordinal order);
+    /// <c>none</c> for a model that is not on disk (built in memory).</summary>
     public static string OfModel(string path)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -23,7 +24,7 @@ public static class Fingerprint
             }
         }
         else if (File.Exists(path)) sha.AppendData(File.ReadAllBytes(path));
-        else throw new AdvexException($"model not found: {path}");
+        else return "none";
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
