@@ -13,6 +13,7 @@ root=$(cd "$here/.." && pwd)
 model=${1:-$root/tests/fixtures/torchscript/lenet.pt}
 images=${2:-1000}
 advex=${ADVEX:-dotnet $root/src/Advex.Cli/bin/Release/net10.0/Advex.Cli.dll}
+python=${PYTHON:-/usr/bin/python3}   # Debian's, with python3-torch
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 base=(eval --model "$model" --data mnist --limit "$images" --batch-size 256 --quiet)
@@ -33,7 +34,7 @@ grads = sum(r.get("gradients_per_sample", 0) for r in runs)
 n = e["data"]["count"]
 print(json.dumps({"case": name, "images": n, "wall_seconds": round(end - start, 3), "attack_seconds": round(secs, 3),
                   "gradients_per_image": grads, "seconds_per_image": secs / n,
-                  "seconds_per_gradient_step_per_batch": (secs / (grads * n / 256)) if grads else None,
+                  "seconds_per_gradient_step_per_batch": (secs / (grads * -(-n // 256))) if grads else None,
                   "robust_accuracy": [r["robust_accuracy"] for r in runs]}))
 PY
 }
@@ -48,7 +49,7 @@ PY
   run workers-2 1 --attack pgd --eps 0.1 --steps 40 --workers 2
   # the same images for PyTorch: an eps-0 FGSM "attack" writes the clean images as IDX
   $advex attack --model "$model" --data mnist --limit "$images" --attack fgsm --eps 0 --out "$work/clean" --quiet > /dev/null
-  python3 "$here/pgd_reference.py" "$model" "$work/clean" "$images" 40 0.1
+  "$python" "$here/pgd_reference.py" "$model" "$work/clean" "$images" 40 0.1
 } | python3 -c '
 import json, sys
 cases = [json.loads(l) for l in sys.stdin if l.strip()]

@@ -41,7 +41,7 @@ def main():
             robust += (model(x).argmax(1) == y).sum().item()
     seconds = time.perf_counter() - start
     print(json.dumps({"case": "pytorch-pgd40-reference", "images": n, "steps": steps, "seconds": round(seconds, 3),
-                      "seconds_per_step": seconds / steps / ((n + 255) // 256),
+                      "seconds_per_gradient_step_per_batch": seconds / steps / ((n + 255) // 256),
                       "seconds_per_image": seconds / n, "robust_accuracy": robust / n,
                       "torch": torch.__version__}))
 

@@ -148,7 +148,8 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
             robustMore, reproducible);
     }
 
-    /// <summary>Reruns the attack with twice the steps on the rows among the first dataset indices.</summary>
+    /// <summary>Reruns the attack with twice the steps on the rows among the first dataset indices, from the same
+    /// random numbers (same keys), so the comparison isolates the number of steps.</summary>
     private void MoreSteps(Attack attack, Tensor x, AttackGoal goal, long[] labels, long[] rows, AttackContext context,
         bool?[] into)
     {
@@ -156,7 +157,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
         if (picked.Length == 0) return;
         using var scope = NewDisposeScope();
         using var t = tensor(picked, ScalarType.Int64);
-        var more = attack.WithMoreSteps()!.Run(model, x.index_select(0, t), goal.Select(t), context.Stream("more-steps").Select(t));
+        var more = attack.WithMoreSteps()!.Run(model, x.index_select(0, t), goal.Select(t), context.Select(t));
         var pred = more.Predictions.data<long>().ToArray();
         for (var k = 0; k < picked.Length; k++) into[picked[k]] = pred[k] == labels[picked[k]];
     }

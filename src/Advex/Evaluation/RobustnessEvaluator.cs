@@ -63,7 +63,8 @@ public sealed record RobustnessEvaluator
         var done = 0;
         for (var start = 0; start < indices.Length; start += options.BatchSize)
         {
-            Interruption.ThrowIfRequested(() => $"after {done} of {indices.Length} samples; the finished batches are kept");
+            Interruption.ThrowIfRequested(() => $"during {string.Join(",", runs.Select(a => a.Name).Distinct())} after {done} of " +
+                $"{indices.Length} samples; " + (OnRecords is null ? "nothing was written" : "the finished batches are kept (resume continues)"));
             var idx = indices[start..Math.Min(indices.Length, start + options.BatchSize)];
             var batch = new BatchEvaluation(model, data, idx, runs, options, moreSteps, OnBatchResult).Run(images);
             all.AddRange(batch);

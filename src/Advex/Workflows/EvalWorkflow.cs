@@ -45,7 +45,7 @@ public static class EvalWorkflow
         var records = new RobustnessEvaluator
         {
             OnProgress = (d, total) => progress?.Report(new JobProgress(stage, d, total)),
-            OnRecords = batch => { if (outputs.OutDir is not null) EvalFolder.Append(outputs.OutDir, batch); },
+            OnRecords = outputs.OutDir is { } dir ? batch => EvalFolder.Append(dir, batch) : null,
         }.Records(model, data, attacks, options, todo, examples);
         var report = EvalAggregate.Report(manifest, [.. done, .. records], EvalAggregate.ProvenanceNow(options.Command, started))
             with { Examples = examples };

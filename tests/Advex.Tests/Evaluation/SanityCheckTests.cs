@@ -16,10 +16,12 @@ public sealed class SanityCheckTests(TrainedLeNet lenet)
     private static EvalReport Evaluate(Classifier model, Dataset data, params Attack[] attacks) =>
         new RobustnessEvaluator().Evaluate(model, data, attacks, new EvalOptions { BatchSize = 128 }, "test");
 
+    // 40 steps: with the per-sample generator, 20 steps of 0.01 leave PGD 1.2 points short of its 40-step figure on
+    // this LeNet (63.3 % → 62.1 %), which the "more steps" check rightly flags.
     [Fact]
     public void Healthy_model_and_attack_pass_every_check()
     {
-        var report = Evaluate(lenet.Model, lenet.Test, new Fgsm(0), new Fgsm(0.1), new Pgd(0.1, steps: 20, stepSize: 0.01));
+        var report = Evaluate(lenet.Model, lenet.Test, new Fgsm(0), new Fgsm(0.1), new Pgd(0.1, steps: 40, stepSize: 0.01));
         Assert.All(report.Sanity, s => Assert.True(s.Ok, $"{s.Check}: {s.Detail}"));
     }
 
