@@ -21,24 +21,13 @@ public static class Printers
         ui.Line($"model, checkpoint and curves written to {outcome.OutDir}");
     }
 
-    /// <summary>The evaluation table, minimisation radii, worst cases, sanity checks and figures (as <c>eval</c>).</summary>
+    /// <summary>The evaluation table, minimisation radii, worst cases, sanity checks and figures (eval, merge, demo).</summary>
     public static void Print(Ui ui, EvalOutcome outcome)
     {
         var (report, figures) = outcome;
         ui.Line($"clean accuracy: {report.CleanAccuracy:P2} on {report.Data.Count} {report.Data.Spec} {report.Data.Split} samples");
-        var table = new Table().Title("Robustness").AddColumns("attack", "norm", "ε", "robust acc", "success",
-            "mean L2", "median L2", "mean L∞", "seconds", "img/s");
-        foreach (var r in report.Runs)
-            table.AddRow(r.Attack, r.Norm, r.Eps?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-",
-                $"{r.RobustAccuracy:P2}", $"{r.AttackSuccessRate:P2}", $"{r.MeanL2:F3}", $"{r.MedianL2:F3}", $"{r.MeanLinf:F3}",
-                $"{r.Seconds:F2}", $"{r.ImagesPerSecond:F0}");
-        ui.Write(table);
-        foreach (var r in report.Runs.Where(r => r.RobustAccuracyAtEps is not null))
-            ui.Line($"{r.Attack} ({r.Norm}, minimisation): robust accuracy at " +
-                    string.Join(", ", r.RobustAccuracyAtEps!.Select(kv => $"ε={kv.Key}: {kv.Value:P2}")));
-        if (report.Runs.Select(r => r.Attack).Distinct().Count() > 1)
-            foreach (var w in report.WorstCase)
-                ui.Line($"worst case over {string.Join("+", w.Attacks)} at ε={w.Eps?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({w.Norm}): robust accuracy {w.RobustAccuracy:P2}");
+        ui.Write(EvalTable.Of(report));
+        foreach (var line in EvalTable.Lines(report)) ui.Line(line);
         foreach (var s in report.Sanity)
         {
             if (s.Ok) ui.Line($"ok    {s.Check}: {s.Detail}");

@@ -34,42 +34,14 @@ public static class EvalCommand
             var options = o.Read(p, classifier.Classes, epsList, ui.CommandLine);
             if (p.GetValue(o.Workers) is { } workers)
             {
-                var (merged, figures) = ui.Job("workers", progress => EvalWorkers.Run(EvalCliOptions.WorkerArgs(p), workers,
-                    outputs.OutDir!, outputs.Resume, figures: false, ui.CommandLine, progress, outputs.Json));
-                Print(ui, merged, figures);
+                Printers.Print(ui, ui.Job("workers", progress => EvalWorkers.Run(EvalCliOptions.WorkerArgs(p), workers,
+                    outputs.OutDir!, outputs.Resume, figures: false, ui.CommandLine, progress, outputs.Json)));
                 return 0;
             }
-            Run(ui, classifier, dataset, attacks, options, modelPath, outputs);
+            Printers.Print(ui, ui.Job("attack", progress =>
+                EvalWorkflow.Run(classifier, dataset, attacks, options, modelPath, outputs, progress)));
             return 0;
         });
         return cmd;
-    }
-
-    /// <summary>Evaluates, prints the table and sanity checks, writes JSON and figures; shared with <c>demo</c>.</summary>
-    public static EvalReport Run(Ui ui, Classifier model, Dataset data, IReadOnlyList<Attack> attacks, EvalOptions options,
-        string modelPath, string? json, string? reportDir) =>
-        Run(ui, model, data, attacks, options, modelPath, new EvalOutputs(json, reportDir));
-
-    public static EvalReport Run(Ui ui, Classifier model, Dataset data, IReadOnlyList<Attack> attacks, EvalOptions options,
-        string modelPath, EvalOutputs outputs)
-    {
-        var (report, figures) = ui.Job("attack", progress =>
-            EvalWorkflow.Run(model, data, attacks, options, modelPath, outputs, progress));
-        Print(ui, report, figures);
-        return report;
-    }
-
-    /// <summary>The table, worst cases and sanity checks of a report (also printed by <c>merge</c>).</summary>
-    public static void Print(Ui ui, EvalReport report, IReadOnlyList<string> figures)
-    {
-        ui.Line($"clean accuracy: {report.CleanAccuracy:P2} on {report.Data.Count} {report.Data.Spec} {report.Data.Split} samples");
-        ui.Write(EvalTable.Of(report));
-        foreach (var line in EvalTable.Lines(report)) ui.Line(line);
-        foreach (var s in report.Sanity)
-        {
-            if (s.Ok) ui.Line($"ok    {s.Check}: {s.Detail}");
-            else ui.Warn($"{s.Check}: {s.Detail}");
-        }
-        foreach (var f in figures) ui.Line($"wrote {f}");
     }
 }

@@ -19,8 +19,7 @@ public static class MergeCommand
         cmd.SetAction(p =>
         {
             using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out");
-            var (merged, figures) = MergeWorkflow.Run(p.GetValue(folders)!, p.GetValue(outDir)!, p.GetValue(report), ui.CommandLine);
-            EvalCommand.Print(ui, merged, figures);
+            Printers.Print(ui, MergeWorkflow.Run(p.GetValue(folders)!, p.GetValue(outDir)!, p.GetValue(report), ui.CommandLine));
             return 0;
         });
         return cmd;
