@@ -113,7 +113,7 @@ public static class SanityChecks
         if (!any) return null;
         return new SanityCheck("more_steps_do_not_help", bad.Count == 0,
             bad.Count == 0 ? "twice the steps does not lower robust accuracy (attacks converged)"
-                : string.Join("; ", bad) + " (not converged: increase --steps)");
+                : string.Join("; ", bad) + " (not converged: increase the attack's steps)");
     }
 
     /// <summary>Randomized attacks (<see cref="Advex.Attacks.Attack.IsRandomized"/>) were repeated on their first
