@@ -1,0 +1,36 @@
+namespace Advex.Models;
+
+using Advex.Data;
+
+/// <summary>
+/// Loads a model to run on a dataset (DESIGN §6: a model's input shape defaults to the data's when its format does not
+/// fix it). A stated input shape wins; otherwise the data's [C,H,W] is offered to the format, which uses it when the
+/// file records no shape (TorchScript) and checks it against the shape it records (ONNX). Either way a model and
+/// data that do not fit are one error naming both shapes.
+/// </summary>
+public static class ModelForData
+{
+    public static Classifier Load(string path, Normalization? normalization, long[]? inputShape, Dataset data)
+    {
+        CheckNormalization(normalization, inputShape?[0] ?? data.Channels, inputShape is null ? $"data {data.Spec}" : "the input shape");
+        var model = ModelFormatRegistry.Load(path, normalization, inputShape ?? data.InputShape);
+        try
+        {
+            model.CheckData(data);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Refuses a mean/std whose count is neither 1 nor the channel count, before any model is loaded.</summary>
+    public static void CheckNormalization(Normalization? normalization, long channels, string what)
+    {
+        if (normalization is { } n && n.Mean.Length != 1 && n.Mean.Length != channels)
+            throw new AdvexException(
+                $"normalization has {n.Mean.Length} mean/std values, but {what} has {channels} channel{(channels == 1 ? "" : "s")} (give 1 or {channels})");
+    }
+}
