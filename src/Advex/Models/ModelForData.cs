@@ -31,6 +31,7 @@ public static class ModelForData
     {
         if (normalization is { } n && n.Mean.Length != 1 && n.Mean.Length != channels)
             throw new AdvexException(
-                $"normalization has {n.Mean.Length} mean/std values, but {what} has {channels} channel{(channels == 1 ? "" : "s")} (give 1 or {channels})");
+                $"normalization has {n.Mean.Length} channels of mean/std, but {what} has {channels} channel" +
+                (channels == 1 ? " (give one value)" : $"s (give 1 or {channels} values)"));
     }
 }
