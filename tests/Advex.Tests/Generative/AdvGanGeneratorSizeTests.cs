@@ -4,14 +4,14 @@ using Advex.Models;
 using static TorchSharp.torch;
 
 /// <summary>AdvGAN's generator on [C,H,W] inputs other than MNIST's: the perturbation has the input's shape for grey
-/// and RGB images of any size from 12×12 (sides that are multiples of 4 natively, others padded and cropped),.</summary>
+/// and RGB images of any size from 16×16 (sides that are multiples of 4 natively, others padded and cropped),.</summary>
 public sealed class AdvGanGeneratorSizeTests
 {
     [Theory]
     [InlineData(1, 28, 28)]
     [InlineData(3, 32, 32)]
     [InlineData(3, 33, 30)]
-    [InlineData(3, 12, 45)]
+    [InlineData(3, 16, 45)]
     public void Perturbation_has_the_shape_of_the_input(int c, int h, int w)
     {
         manual_seed(1);
@@ -28,11 +28,11 @@ public sealed class AdvGanGeneratorSizeTests
     }
 
     [Fact]
-    public void Images_below_12_pixels_are_refused()
+    public void Images_below_16_pixels_are_refused()
     {
         using var g = new AdvGanGenerator(3);
         using var x = rand(1, 3, 10, 32);
         var e = Assert.Throws<AdvexException>(() => g.call(x));
-        Assert.Contains("at least 12×12", e.Message);
+        Assert.Contains("at least 16×16", e.Message);
     }
 }
