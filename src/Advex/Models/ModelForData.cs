@@ -13,7 +13,16 @@ public static class ModelForData
     public static Classifier Load(string path, Normalization? normalization, long[]? inputShape, Dataset data)
     {
         CheckNormalization(normalization, inputShape?[0] ?? data.Channels, inputShape is null ? $"data {data.Spec}" : "the input shape");
-        var model = ModelFormatRegistry.Load(path, normalization, inputShape ?? data.InputShape);
+        Classifier model;
+        try
+        {
+            model = ModelFormatRegistry.Load(path, normalization, inputShape ?? data.InputShape);
+        }
+        catch (AdvexException e) when (inputShape is null && e.Message.Contains("failed on input", StringComparison.Ordinal))
+        {
+            throw new AdvexException(
+                $"data {data.Spec} has images [{string.Join(",", data.InputShape)}], which model {path} cannot take: {e.Message}", e);
+        }
         try
         {
             model.CheckData(data);
