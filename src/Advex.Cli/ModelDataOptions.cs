@@ -24,6 +24,12 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
     public Option<string?> Mean { get; } = Opts.Mean();
     public Option<string?> Std { get; } = Opts.Std();
     public Option<string> InputShape { get; } = Opts.InputShape();
+    public Option<int?> Resize { get; } = Opts.Resize();
+    public Option<int?> CenterCrop { get; } = Opts.CenterCrop();
+    public Option<bool> Grayscale { get; } = Opts.Grayscale();
+    public Option<string?> Label { get; } = Opts.Label();
+
+    private Dataset? data;
 
     public Option<string?> Arch { get; } = new("--arch")
     {
@@ -43,19 +49,20 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
 
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { Model, Data, DataDir, Split, Limit, Mean, Std, InputShape, Arch, Classes, Backend })
+        foreach (Option o in new Option[] { Model, Data, DataDir, Split, Limit, Mean, Std, InputShape, Arch, Classes, Backend, Resize, CenterCrop, Grayscale, Label })
             cmd.Options.Add(o);
     }
 
     public string ModelPath(ParseResult p) => p.GetValue(Model)!;
 
-    /// <summary>The model; --input-shape is passed only when given, so an ONNX model's own declared shape applies
-    /// (TorchScript falls back to the same 1,28,28 default).</summary>
+    /// <summary>The model, fitted to the data (<see cref="ModelForData"/>): the data is loaded first, and its [C,H,W]
+    /// is the input shape unless --input-shape is given; the caller owns the data <see cref="LoadData"/> returns.</summary>
     public Classifier LoadModel(ParseResult p) =>
-        ModelStore.Load(ModelPath(p), new ModelOptions(Opts.ParseNormalization(p.GetValue(Mean), p.GetValue(Std)),
+        ModelForData.Load(ModelPath(p), new ModelOptions(Opts.ParseNormalization(p.GetValue(Mean), p.GetValue(Std)),
             p.GetResult(InputShape) is { Implicit: false } ? Opts.ParseShape(p.GetValue(InputShape)!) : null,
-            p.GetValue(Arch), p.GetValue(Classes), ModelBackends.Parse(p.GetValue(Backend)!)));
+            p.GetValue(Arch), p.GetValue(Classes), ModelBackends.Parse(p.GetValue(Backend)!)), LoadData(p));
 
-    public Dataset LoadData(ParseResult p) =>
-        Opts.LoadData(p.GetValue(Data)!, p.GetValue(Split)!, p.GetValue(DataDir), p.GetValue(Limit));
+    /// <summary>The data (loaded once; <see cref="LoadModel"/> loads it first).</summary>
+    public Dataset LoadData(ParseResult p) => data ??=
+        Opts.LoadData(p.GetValue(Data)!, p.GetValue(Split)!, p.GetValue(DataDir), p.GetValue(Limit), options: Opts.ReadDataOptions(p, Resize, CenterCrop, Grayscale, Label));
 }

@@ -34,8 +34,20 @@ public static class Opts
 
     public static Option<string> InputShape() => new("--input-shape")
     {
-        Description = "C,H,W of one input for TorchScript models", DefaultValueFactory = _ => "1,28,28",
+        Description = "C,H,W of one input for models whose file records none (default: the data's)", DefaultValueFactory = _ => "1,28,28",
     };
+
+    public static Option<int?> Resize() => new("--resize") { Description = "images: resize the shorter side to N (torchvision Resize, bilinear, antialiased)" };
+
+    public static Option<int?> CenterCrop() => new("--center-crop") { Description = "images: crop the centre N×N (torchvision CenterCrop)" };
+
+    public static Option<bool> Grayscale() => new("--grayscale") { Description = "images: one luma channel (PIL convert('L'))" };
+
+    public static Option<string?> Label() => new("--label") { Description = "cifar100: fine (100 classes, default) or coarse (20)" };
+
+    public static DataOptions ReadDataOptions(ParseResult p, Option<int?> resize, Option<int?> centerCrop, Option<bool> grayscale,
+        Option<string?> label) =>
+        new() { Resize = p.GetValue(resize), CenterCrop = p.GetValue(centerCrop), Grayscale = p.GetValue(grayscale), Label = p.GetValue(label) };
 
     public static double ParseDouble(string s, string option) =>
         double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
@@ -75,6 +87,7 @@ public static class Opts
         return parts.Select(long.Parse).ToArray();
     }
 
-    public static Dataset LoadData(string spec, string split, string? dataDir, int? limit, int? classes = null) =>
-        DataSource.Load(spec, split, dataDir, classes, limit);
+    public static Dataset LoadData(string spec, string split, string? dataDir, int? limit, int? classes = null,
+        DataOptions? options = null) =>
+        DataSource.Load(spec, split, dataDir, classes, limit, options ?? DataOptions.None);
 }

@@ -6,7 +6,9 @@ namespace Advex.Data;
 /// <param name="split"><c>train</c> or <c>test</c> (already checked)</param>
 /// <param name="dataDir">a folder to read instead of the entry's usual place, or null</param>
 /// <param name="classes">the class count when stated (at least 2, already checked), or null</param>
-public delegate Dataset DataSpecLoader(string argument, string split, string? dataDir, int? classes);
+/// <param name="options">image transforms and label choice (already validated); a format they do not apply to
+/// refuses them (<see cref="DataOptions.RefuseImageTransforms"/>)</param>
+public delegate Dataset DataSpecLoader(string argument, string split, string? dataDir, int? classes, DataOptions options);
 
 /// <summary>
 /// One entry of <see cref="DataSpecRegistry"/>: a kind of data spec, either an exact name (<c>mnist</c>) or a prefix

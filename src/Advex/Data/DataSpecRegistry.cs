@@ -12,6 +12,9 @@ public static class DataSpecRegistry
         Mnist.Entry,
         FashionMnist.Entry,
         IdxSpec.Entry,
+        ImageFolder.Entry,
+        Cifar10.Entry,
+        Cifar100.Entry,
     ];
 
     /// <summary>How each entry is written: <c>mnist</c>, <c>fashion-mnist</c>, <c>idx:&lt;folder&gt;</c>.</summary>

@@ -35,6 +35,17 @@ public sealed class Dataset : IDisposable
         ClassNamesKnown = classNamesKnown;
     }
 
+    /// <summary>The file format the samples came from (<see cref="DataFormat"/>), so outputs can be written in it.</summary>
+    public DataFormat Format { get; init; } = DataFormat.Idx;
+
+    /// <summary>For an <c>images:</c> folder, each sample's file relative to its split folder
+    /// (<c>cat/001.png</c>); null for formats whose samples have no names.</summary>
+    public IReadOnlyList<string>? SampleNames { get; init; }
+
+    /// <summary>For CIFAR data, each record's label bytes as stored (coarse and fine for CIFAR-100), so a record can
+    /// be written back whole; null otherwise.</summary>
+    public IReadOnlyList<byte[]>? RecordLabels { get; init; }
+
     /// <summary>False when the class count was inferred from the labels (see the constructor).</summary>
     public bool ClassNamesKnown { get; }
 
@@ -90,7 +101,11 @@ public sealed class Dataset : IDisposable
         using var p = pixels.narrow(0, start, count).contiguous();
         var bytes = p.data<byte>().ToArray();
         return new Dataset(bytes, LabelArray.Skip(start).Take(count).ToArray(), Channels, Height, Width, ClassNames,
-            Spec, Split, ClassNamesKnown, LabelSource);
+            Spec, Split, ClassNamesKnown, LabelSource)
+        {
+            Format = Format, SampleNames = SampleNames?.Skip(start).Take(count).ToArray(),
+            RecordLabels = RecordLabels?.Skip(start).Take(count).ToArray(),
+        };
     }
 
     public void Dispose()

@@ -10,8 +10,10 @@ public static class FashionMnist
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     public static DataSpec Entry { get; } = DataSpec.Exact("fashion-mnist", "Debian's dataset-fashion-mnist, or a data folder",
-        (spec, split, dataDir, classes) =>
+        (spec, split, dataDir, classes, options) =>
         {
+            options.RefuseImageTransforms(spec);
+            options.RefuseLabel(spec);
             var names = IdxFolder.Named(Names, classes, spec);
             var folder = dataDir ?? SystemDir;
             if (!Directory.Exists(folder))

@@ -7,8 +7,10 @@ public static class IdxSpec
     public const string Prefix = "idx:";
 
     public static DataSpec Entry { get; } = DataSpec.Prefix(Prefix, "<folder>", "the four standard IDX files, raw or gzipped",
-        (folder, split, _, classes) =>
+        (folder, split, _, classes, options) =>
         {
+            options.RefuseImageTransforms(Prefix + folder);
+            options.RefuseLabel(Prefix + folder);
             if (!Directory.Exists(folder)) throw new AdvexException($"data folder not found: {folder}");
             var names = classes is { } k ? Enumerable.Range(0, k).Select(i => i.ToString()).ToArray() : null;
             return IdxFolder.Load(folder, split, names, Prefix + folder);

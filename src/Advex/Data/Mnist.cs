@@ -6,8 +6,10 @@ public static class Mnist
 {
     private static readonly string[] Digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
-    public static DataSpec Entry { get; } = DataSpec.Exact("mnist", "embedded", (spec, split, dataDir, classes) =>
+    public static DataSpec Entry { get; } = DataSpec.Exact("mnist", "embedded", (spec, split, dataDir, classes, options) =>
     {
+        options.RefuseImageTransforms(spec);
+        options.RefuseLabel(spec);
         var folder = dataDir ?? EmbeddedDir();
         return IdxFolder.Load(folder, split, IdxFolder.Named(Digits, classes, spec), spec);
     });

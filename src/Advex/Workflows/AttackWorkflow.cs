@@ -9,13 +9,14 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// <c>advex attack</c> as a library call: runs one attack at one ε over a dataset and saves the adversarial images
-/// (IDX, 8-bit like the input; labels and the model's predictions alongside), a PNG grid (clean, adversarial,
-/// amplified difference) and the JSON summary (the <c>eval.json</c> schema) into a folder.
+/// in the input's own format (<see cref="DatasetWriter"/>: IDX for IDX data, CIFAR binary for cifar10:/cifar100:, a
+/// folder of PNGs for images:; 8-bit like the input), the model's predictions (IDX), a PNG grid (clean, adversarial,
+/// difference amplified per channel) and the JSON summary (the <c>eval.json</c> schema) into a folder.
 /// </summary>
 public static class AttackWorkflow
 {
-    public const string ImagesFile = "adversarial-images-idx3-ubyte.gz";
-    public const string LabelsFile = "adversarial-labels-idx1-ubyte.gz";
+    public const string ImagesFile = DatasetWriter.IdxImages;
+    public const string LabelsFile = DatasetWriter.IdxLabels;
     public const string PredictionsFile = "adversarial-predictions-idx1-ubyte.gz";
     public const string GridFile = "adversarial_grid.png";
     public const string SummaryFile = "summary.json";
@@ -40,9 +41,7 @@ public static class AttackWorkflow
         var report = evaluator.Evaluate(model, data, [attack], options, modelPath);
 
         Directory.CreateDirectory(outDir);
-        int[] dims = data.Channels == 1 ? [data.Count, data.Height, data.Width] : [data.Count, data.Channels, data.Height, data.Width];
-        Idx.Write(Path.Combine(outDir, ImagesFile), new IdxArray(dims, images));
-        Idx.Write(Path.Combine(outDir, LabelsFile), new IdxArray([data.Count], data.LabelArray.Select(l => (byte)l).ToArray()));
+        DatasetWriter.Write(outDir, data, images);
         Idx.Write(Path.Combine(outDir, PredictionsFile), new IdxArray([data.Count], predictions));
         WriteGrid(Path.Combine(outDir, GridFile), report.Examples[0], data);
         JsonOutput.Write(Path.Combine(outDir, SummaryFile), report);
@@ -53,12 +52,7 @@ public static class AttackWorkflow
     private static void WriteGrid(string path, ExampleRow row, Dataset data)
     {
         string Name(long c) => c >= 0 && c < data.ClassNames.Length ? data.ClassNames[c] : c.ToString();
-        var diffs = row.Images.Select(i =>
-        {
-            var d = i.Adversarial.Zip(i.Clean, (a, c) => a - c).ToArray();
-            var scale = Math.Max(d.Max(Math.Abs), 1e-12f);
-            return d.Select(v => 0.5f + 0.5f * v / scale).ToArray();
-        }).ToList();
+        var diffs = row.Images.Select(i => PerturbationImage.Amplified(i.Adversarial, i.Clean, data.Channels)).ToList();
         ImageGrid.Save(path,
         [
             new("clean", row.Images.Select(i => new ImageGrid.Cell(i.Clean, $"{Name(i.TrueLabel)}")).ToList()),

@@ -6,6 +6,7 @@ using Advex.Tests.Support;
 /// One line of <c>BadInputCorpus.txt</c>: <c>id | setup | exit code | message fragment | command line</c>.
 /// The setup says how the case's folder is prepared (see <see cref="BadInputSetup"/>); in the command line,
 /// <c>{dir}</c> is that folder, <c>{lenet}</c> the TorchScript LeNet fixture, <c>{idx}</c> the small IDX fixture,
+/// <c>{cnn_pt}</c> the RGB CNN as TorchScript, <c>{cifar10}</c>, <c>{cifar_png}</c> and <c>{photos}</c> the RGB data fixtures,
 /// and <c>''</c> an empty argument.
 /// </summary>
 public sealed record BadInputCase(string Id, string Setup, int Exit, string Fragment, string[] Args)

@@ -12,7 +12,10 @@ using Advex.Tests.Support;
 /// <c>file:NAME</c>, <c>dir:NAME</c>, <c>fifo:NAME</c>, <c>socket:NAME</c>, <c>link:NAME=TARGET</c>,
 /// <c>garbage:NAME</c> (random bytes), <c>json:NAME=TEXT</c>, <c>idx:NAME=MUTATION</c> (a copy of the small IDX
 /// fixture, then corrupted), <c>native:NAME=MUTATION</c> (a native LeNet model folder, then corrupted),
-/// <c>onnx-op:NAME=OP</c> (a one-node ONNX graph, opset 13, whose node 'node0' is OP) and <c>lock:NAME</c> (the folder is held by another writer for the duration of the case).
+/// <c>onnx-op:NAME=OP</c> (a one-node ONNX graph, opset 13, whose node 'node0' is OP),
+/// <c>images:NAME=MUTATION</c> (a copy of the cifar-png test folder, then damaged), <c>cifar10:NAME=MUTATION</c> (a
+/// copy of the CIFAR-10 fixture, then damaged) and
+/// <c>lock:NAME</c> (the folder is held by another writer for the duration of the case).
 /// </summary>
 public sealed class BadInputSetup : IDisposable
 {
@@ -27,6 +30,9 @@ public sealed class BadInputSetup : IDisposable
         .Replace("{cnn_pt}", Path.Combine(Paths.Fixtures, "onnx", "cnn.pt"))
         .Replace("{resnet18_pth}", Path.Combine(Paths.Fixtures, "checkpoints", "resnet18.pth"))
         .Replace("{lenet_pth}", Path.Combine(Paths.Fixtures, "checkpoints", "lenet.pth"))
+        .Replace("{cifar10}", Path.Combine(Paths.Fixtures, "cifar10"))
+        .Replace("{cifar_png}", Path.Combine(Paths.Fixtures, "images", "cifar-png"))
+        .Replace("{photos}", Path.Combine(Paths.Fixtures, "images", "photos"))
         .Replace("{idx}", Paths.IdxSmall);
 
     public static BadInputSetup Prepare(string dir, string setup)
@@ -52,6 +58,8 @@ public sealed class BadInputSetup : IDisposable
                 case "native": Native(path, value); break;
                 case "onnx-op": File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(
                     Models.Onnx.OnnxGraphs.SingleNode(value, 13))); break;
+                case "images": ImagesFolder(path, value); break;
+                case "cifar10": Cifar10Folder(path, value); break;
                 case "lock": s.held.Add(RunLock.Acquire(path, "advex train (held by the test)")); break;
                 default: throw new ArgumentException($"unknown setup step '{step}'");
             }
@@ -141,6 +149,42 @@ public sealed class BadInputSetup : IDisposable
                 }
                 break;
             default: throw new ArgumentException($"unknown idx mutation '{mutation}'");
+        }
+    }
+
+    private static void ImagesFolder(string dir, string mutation)
+    {
+        var source = Path.Combine(Paths.Fixtures, "images", "cifar-png", "test");
+        foreach (var cls in Directory.GetDirectories(source))
+        {
+            var to = Path.Combine(dir, Path.GetFileName(cls));
+            Directory.CreateDirectory(to);
+            foreach (var f in Directory.GetFiles(cls)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+        }
+        var png = Path.Combine(dir, "cat", "001.png");
+        switch (mutation)
+        {
+            case "corrupt-png": File.WriteAllBytes(png, File.ReadAllBytes(png)[..200]); break;
+            case "garbage-png": File.WriteAllBytes(png, Garbage(2048)); break;
+            case "corrupt-jpeg":
+                var jpeg = File.ReadAllBytes(Path.Combine(Paths.Fixtures, "images", "photos", "cat", "b.jpg"));
+                File.WriteAllBytes(Path.Combine(dir, "cat", "002.jpg"), jpeg[..(jpeg.Length / 2)]);
+                break;
+            case "empty-class": Directory.CreateDirectory(Path.Combine(dir, "zebra")); break;
+            default: throw new ArgumentException($"unknown images mutation '{mutation}'");
+        }
+    }
+
+    private static void Cifar10Folder(string dir, string mutation)
+    {
+        Directory.CreateDirectory(dir);
+        foreach (var f in Directory.GetFiles(Path.Combine(Paths.Fixtures, "cifar10"))) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        var test = Path.Combine(dir, "test_batch.bin");
+        switch (mutation)
+        {
+            case "truncated": File.WriteAllBytes(test, File.ReadAllBytes(test)[..^1000]); break;
+            case "no-test": File.Delete(test); break;
+            default: throw new ArgumentException($"unknown cifar10 mutation '{mutation}'");
         }
     }
 

@@ -23,6 +23,9 @@ public sealed class DataSpecContractTests
                 SystemPackage.Require(Directory.Exists(FashionMnist.SystemDir), FashionMnist.SystemDir, "dataset-fashion-mnist");
                 return "fashion-mnist";
             case IdxSpec.Prefix: return IdxSpec.Prefix + Paths.IdxSmall;
+            case ImageFolder.Prefix: return ImageFolder.Prefix + Path.Combine(Paths.Fixtures, "images", "cifar-png");
+            case Cifar10.Prefix: return Cifar10.Prefix + Path.Combine(Paths.Fixtures, "cifar10");
+            case Cifar100.Prefix: return Cifar100.Prefix + Path.Combine(Paths.Fixtures, "cifar100");
             default: throw new InvalidOperationException($"data spec '{entry.Usage}' has no fixture in DataSpecContractTests");
         }
     }

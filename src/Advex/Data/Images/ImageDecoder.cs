@@ -1,0 +1,56 @@
+namespace Advex.Data.Images;
+
+using SkiaSharp;
+
+/// <summary>
+/// Decodes PNG, JPEG, BMP and WebP files with SkiaSharp into RGB planes, as torchvision's default loader does
+/// (<c>PIL.Image.open(f).convert('RGB')</c>): grey and palette images are expanded to RGB, an alpha channel is dropped
+/// (its colour values kept unpremultiplied), no colour-profile conversion and no EXIF rotation. A file that does not
+/// decode completely is an error naming it.
+/// </summary>
+public static class ImageDecoder
+{
+    /// <summary>The file name endings read as images (any case); other files in a class folder are skipped.</summary>
+    public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".webp"];
+
+    private static readonly SKEncodedImageFormat[] Formats =
+        [SKEncodedImageFormat.Png, SKEncodedImageFormat.Jpeg, SKEncodedImageFormat.Bmp, SKEncodedImageFormat.Webp];
+
+    public static bool IsImageFile(string path) =>
+        Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+
+    public static Planes DecodeRgb(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AdvexException($"cannot read image {path}: {e.Message}");
+        }
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data)
+                          ?? throw new AdvexException($"image {path} is corrupt or not a PNG, JPEG, BMP or WebP file");
+        if (!Formats.Contains(codec.EncodedFormat))
+            throw new AdvexException($"image {path} is {codec.EncodedFormat}, not PNG, JPEG, BMP or WebP");
+        var (w, h) = (codec.Info.Width, codec.Info.Height);
+        if (w <= 0 || h <= 0) throw new AdvexException($"image {path} has no pixels ({w}×{h})");
+        var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result != SKCodecResult.Success)
+            throw new AdvexException($"image {path} is corrupt ({codec.EncodedFormat} decoding: {result})");
+        var rgba = bitmap.GetPixelSpan();
+        var plane = w * h;
+        var rgb = new byte[3 * plane];
+        for (var i = 0; i < plane; i++)
+        {
+            rgb[i] = rgba[4 * i];
+            rgb[plane + i] = rgba[4 * i + 1];
+            rgb[2 * plane + i] = rgba[4 * i + 2];
+        }
+        return new Planes(3, h, w, rgb);
+    }
+}
