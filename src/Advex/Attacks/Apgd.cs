@@ -36,10 +36,14 @@ public enum ApgdLoss
 /// </para>
 /// <para>
 /// Losses: CE, or DLR(z, y) = −(z_y − max_{i≠y} z_i)/(z_{π1} − z_{π3} + 1e-12). Targeted goals (APGD-T) ascend
-/// −CE(z, t), or the targeted DLR −(z_y − z_t)/(z_{π1} − ½(z_{π3} + z_{π4}) + 1e-12) with y the model's clean
-/// prediction (the goal carries only targets). Returned per sample: the latest iterate that met the goal, if any
-/// did, else x_max. Defaults follow the paper: N_iter = 100, 1 restart; restarts keep the per-sample best
-/// (<see cref="BestOfRestarts"/>). The loop stops early once every sample has met the goal.
+/// −CE(z, t), or the targeted DLR −(z_y − z_t)/(z_{π1} − ½(z_{π3} + z_{π4}) + 1e-12): toward the target of a
+/// <see cref="Targeted"/> goal with y the model's clean prediction (success: prediction = t), or toward
+/// <see cref="UntargetedToward.Toward"/> with its labels (AutoAttack's APGD-T: any misclassification counts).
+/// Returned per sample: the latest iterate that met the goal, if any did, else x_max. With
+/// <see cref="EarlyStop"/> a sample leaves the model's batch at its first iterate that meets the goal (which is
+/// returned): the success of every sample is the same, only less work is done. Defaults follow the paper:
+/// N_iter = 100, 1 restart; restarts keep the per-sample best (<see cref="BestOfRestarts"/>). The loop stops early
+/// once every sample has met the goal.
 /// </para>
 /// </summary>
 public sealed record Apgd : Attack
@@ -51,8 +55,9 @@ public sealed record Apgd : Attack
     public const double Rho = 0.75;
 
     public Apgd(double eps, Norm norm = Norm.Linf, ApgdLoss loss = ApgdLoss.CrossEntropy, int steps = 100,
-        int restarts = 1)
+        int restarts = 1, bool earlyStop = false)
     {
+        EarlyStop = earlyStop;
         Eps = Check.NonNegative(eps, "eps");
         Norm = norm;
         Loss = loss;
@@ -66,15 +71,16 @@ public sealed record Apgd : Attack
     public ApgdLoss Loss { get; }
     public int Steps { get; }
     public int Restarts { get; }
+    public bool EarlyStop { get; }
     public override bool IsRandomized => true;
 
     public override IReadOnlyDictionary<string, object> Params => new Dictionary<string, object>
     {
         ["loss"] = Loss == ApgdLoss.CrossEntropy ? "ce" : "dlr", ["steps"] = Steps, ["restarts"] = Restarts,
-        ["alpha"] = Alpha, ["rho"] = Rho, ["initial_step_size"] = 2 * Eps,
+        ["alpha"] = Alpha, ["rho"] = Rho, ["initial_step_size"] = 2 * Eps, ["early_stop"] = EarlyStop,
     };
 
-    public override Attack WithEps(double eps) => new Apgd(eps, Norm, Loss, Steps, Restarts);
+    public override Attack WithEps(double eps) => new Apgd(eps, Norm, Loss, Steps, Restarts, EarlyStop);
 
     /// <summary>
     /// The checkpoints w₀ = 0 &lt; w₁ &lt; … ≤ N_iter, w_j = ⌈p_j·N_iter⌉ (computed with a 1e-9 tolerance so that
@@ -97,23 +103,19 @@ public sealed record Apgd : Attack
     protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, Generator? rng)
     {
         using var scope = NewDisposeScope();
-        var labels = goal.IsTargeted ? model.Predict(x) : goal.Classes;
-        var targets = goal.IsTargeted ? goal.Classes : null;
-        return Search(model, x, labels, targets, rng).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// The attack on explicit labels and (for APGD-T) targets, with restarts; used by <see cref="AutoAttack"/>.
-    /// Success means prediction ≠ labels (untargeted) or = targets (targeted).
-    /// </summary>
-    internal Tensor Search(Classifier model, Tensor x, Tensor labels, Tensor? targets, Generator? rng)
-    {
+        var (labels, targets) = goal switch
+        {
+            UntargetedToward toward => (toward.Labels, toward.Toward),
+            Targeted targeted => (model.Predict(x), targeted.Targets),
+            _ => (goal.Classes, (Tensor?)null),
+        };
         var needed = Loss == ApgdLoss.Dlr ? (targets is null ? 3 : 4) : 2;
         if (model.Classes < needed)
             throw new AdvexException($"{Name}{(targets is null ? "" : " (targeted)")} needs at least {needed} classes (the model has {model.Classes})");
-        if (Restarts == 1) return Once(model, x, labels, targets, rng);
-        AttackGoal goal = targets is null ? new Untargeted(labels) : new Targeted(targets);
-        return BestOfRestarts.Run(model, x, goal, Restarts, () => Once(model, x, labels, targets, rng));
+        var result = Restarts == 1
+            ? Once(model, x, goal, labels, targets, rng)
+            : BestOfRestarts.Run(model, x, goal, Restarts, () => Once(model, x, goal, labels, targets, rng));
+        return result.MoveToOuterDisposeScope();
     }
 
     private Tensor PerSampleLoss(Tensor logits, Tensor labels, Tensor? targets) => (Loss, targets) switch
@@ -125,19 +127,30 @@ public sealed record Apgd : Attack
     };
 
     /// <summary>One run of Algorithm 1 from a random start.</summary>
-    private Tensor Once(Classifier model, Tensor x0, Tensor labels, Tensor? targets, Generator? rng)
+    private Tensor Once(Classifier model, Tensor x0, AttackGoal goal, Tensor labels, Tensor? targets, Generator? rng)
     {
         var checkpoints = Checkpoints(Steps);
         var next = 1; // index of the next checkpoint in `checkpoints`
 
-        // f, ∇f and goal success at a point, all per sample.
-        (Tensor Grad, Tensor Loss, Tensor Success) Evaluate(Tensor point)
+        // f, ∇f and goal success at a point, all per sample (on the rows idx of the batch when given).
+        (Tensor Grad, Tensor Loss, Tensor Success) Evaluate(Tensor point, Tensor? idx = null)
         {
-            var (g, logits) = Gradients.Of(model, point, z => PerSampleLoss(z, labels, targets).sum());
+            var (y, t, aim) = idx is null
+                ? (labels, targets, goal)
+                : (labels.index_select(0, idx), targets?.index_select(0, idx), goal.Select(idx));
+            var (g, logits) = Gradients.Of(model, point, z => PerSampleLoss(z, y, t).sum());
             using var _ = no_grad();
-            var predicted = logits.argmax(1);
-            var success = targets is null ? predicted.ne(labels) : predicted.eq(targets);
-            return (g, PerSampleLoss(logits, labels, targets), success);
+            return (g, PerSampleLoss(logits, y, t), aim.Succeeded(logits.argmax(1)));
+        }
+
+        // Early stop: only the rows that have not met the goal go through the model; the others keep their previous
+        // gradient and loss and report no new success, so nothing of theirs changes.
+        (Tensor Grad, Tensor Loss, Tensor Success) EvaluateActive(Tensor point, Tensor found, Tensor g, Tensor loss)
+        {
+            if (!EarlyStop || !found.any().item<bool>()) return Evaluate(point);
+            var idx = found.logical_not().nonzero().squeeze(1);
+            var (gs, ls, ss) = Evaluate(point.index_select(0, idx), idx);
+            return (g.index_copy(0, idx, gs), loss.index_copy(0, idx, ls), zeros_like(found).index_copy(0, idx, ss));
         }
 
         Tensor ToS(Tensor point) => LpBall.Project(point, x0, Eps, Norm).clamp(model.Lower, model.Upper);
@@ -164,7 +177,7 @@ public sealed record Apgd : Attack
                 var z = ToS(x + LpBall.Broadcast(eta, x) * LpBall.SteepestDirection(g, Norm));
                 nx = k == 1 ? z : ToS(x + Alpha * (z - x) + (1 - Alpha) * (x - xPrev));
             }
-            var (gk, lossK, successK) = Evaluate(nx);
+            var (gk, lossK, successK) = EvaluateActive(nx, found, g, loss);
             using (no_grad())
             {
                 nAdv = where(LpBall.Broadcast(successK, x), nx, adv);

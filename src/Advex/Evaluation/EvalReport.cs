@@ -51,7 +51,16 @@ public sealed record RunResult
     /// <summary>Minimisation attacks (no ε budget): robust accuracy at each ε of the evaluation, counting a sample
     /// as broken at ε when the attack fooled the model with a perturbation of norm ≤ ε.</summary>
     public Dictionary<string, double>? RobustAccuracyAtEps { get; init; }
+    /// <summary>Cascades (AutoAttack): robust accuracy after each stage and what each stage cost; absent otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<StageResult>? Stages { get; init; }
 }
+
+/// <summary>One stage of a cascade: robust accuracy after it (over every evaluated sample; a sample counts as broken
+/// by the first stage that met its goal), its wall seconds, and gradient evaluations and forward-only passes per
+/// evaluated image.</summary>
+public sealed record StageResult(string Attack, double RobustAccuracy, double Seconds,
+    double GradientEvaluationsPerImage, double ForwardPassesPerImage);
 
 public sealed record WorstCase(double? Eps, string Norm, double RobustAccuracy, List<string> Attacks);
 

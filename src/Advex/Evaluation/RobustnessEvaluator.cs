@@ -91,6 +91,7 @@ public sealed record RobustnessEvaluator
         double minValue = double.PositiveInfinity, maxValue = double.NegativeInfinity;
         var images = new List<ExampleImage>();
         var attackTime = TimeSpan.Zero;
+        var stages = new StageTally(n);
         using var rng = new Generator((ulong)options.Seed);
         var offset = 0;
         foreach (var idx in Batching.Sequential(n, options.BatchSize))
@@ -103,6 +104,7 @@ public sealed record RobustnessEvaluator
             var result = attack.Run(model, x, goal, rng);
             attackTime += clock.Elapsed;
             OnBatchResult?.Invoke(runIndex, idx, result);
+            if (result.Cascade is { } cascade) stages.Add(offset, cascade);
             using (no_grad())
             {
                 var pred = result.Predictions.data<long>().ToArray();
@@ -152,6 +154,7 @@ public sealed record RobustnessEvaluator
             NonFinite = nonFinite,
             MinValue = minValue,
             MaxValue = maxValue,
+            Stages = stages.Results(cleanCorrect),
         };
         return (run, new RunSamples(attack, robust, success, l2, linf), new ExampleRow(attack.Name, run.Eps, images));
     }

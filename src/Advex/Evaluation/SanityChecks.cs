@@ -28,6 +28,7 @@ public static class SanityChecks
         if (runs.Any(r => r.Attack == "fgsm") && runs.Any(r => r.Attack != "fgsm" && r.Eps is not null))
             checks.Add(IterativeAtLeastFgsm(runs));
         if (MoreStepsDoNotHelp(model, data, options, runs, samples) is { } more) checks.Add(more);
+        if (GradientMasking.SquareBeatsWhiteBox(runs, samples) is { } square) checks.Add(square);
         checks.AddRange(ModelChecks(model, data, options));
         return checks;
     }
