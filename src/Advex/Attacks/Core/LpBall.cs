@@ -48,7 +48,7 @@ public static class LpBall
     public static Tensor ProjectL1(Tensor delta, double eps)
     {
         using var scope = NewDisposeScope();
-        var flat = delta.flatten(1);
+        var flat = delta.flatten(1).to_type(ScalarType.Float64); // the running sums cancel: float32 loses ε's digits
         var u = flat.abs().sort(1, descending: true).Values;
         var cumulative = u.cumsum(1) - eps;
         var j = arange(1, flat.shape[1] + 1, dtype: flat.dtype).unsqueeze(0);
@@ -56,7 +56,7 @@ public static class LpBall
         var theta = (cumulative.gather(1, rho - 1) / rho.to_type(flat.dtype)).clamp_min(0);
         var inside = flat.abs().sum(1, keepdim: true).le(eps);
         var projected = flat.sign() * (flat.abs() - theta).clamp_min(0);
-        return where(inside, flat, projected).view_as(delta).MoveToOuterDisposeScope();
+        return where(inside, flat, projected).to_type(delta.dtype).view_as(delta).MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-sample norm [N] in the given norm.</summary>
