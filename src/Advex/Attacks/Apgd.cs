@@ -101,24 +101,20 @@ public sealed record Apgd : Attack
     protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
     {
         using var scope = NewDisposeScope();
-        var labels = goal.IsTargeted ? model.Predict(x) : goal.Classes;
-        var targets = goal.IsTargeted ? goal.Classes : null;
-        return Search(model, x, labels, targets, context).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// The attack on explicit labels and (for APGD-T) targets, with restarts; used by <see cref="AutoAttack"/>.
-    /// Success means prediction ≠ labels (untargeted) or = targets (targeted).
-    /// </summary>
-    internal Tensor Search(Classifier model, Tensor x, Tensor labels, Tensor? targets, AttackContext context)
-    {
+        var (labels, targets) = goal switch
+        {
+            UntargetedToward toward => (toward.Labels, toward.Toward), // APGD-T: the targeted loss, any misclassification
+            Targeted targeted => (model.Predict(x), targeted.Targets),
+            _ => (goal.Classes, (Tensor?)null),
+        };
         var needed = Loss == ApgdLoss.Dlr ? (targets is null ? 3 : 4) : 2;
         if (model.Classes < needed)
             throw new AdvexException($"{Name}{(targets is null ? "" : " (targeted)")} needs at least {needed} classes (the model has {model.Classes})");
-        if (Restarts == 1) return Once(model, x, labels, targets, context);
-        AttackGoal goal = targets is null ? new Untargeted(labels) : new Targeted(targets);
-        return BestOfRestarts.Run(model, x, goal, Restarts, context, (m, xs, g, rows, c) =>
-            Once(m, xs, labels.index_select(0, rows), targets?.index_select(0, rows), c));
+        var result = Restarts == 1
+            ? Once(model, x, goal, labels, targets, context)
+            : BestOfRestarts.Run(model, x, goal, Restarts, context, (m, xs, g, rows, c) =>
+                Once(m, xs, g, labels.index_select(0, rows), targets?.index_select(0, rows), c));
+        return result.MoveToOuterDisposeScope();
     }
 
     private Tensor PerSampleLoss(Tensor logits, Tensor labels, Tensor? targets) => (Loss, targets) switch
@@ -130,21 +126,32 @@ public sealed record Apgd : Attack
     };
 
     /// <summary>One run of Algorithm 1 from a random start. With early stop, a sample keeps its first adversarial
-    /// iterate and stops counting work; the batch stops once every sample is adversarial. Without it every sample
+    /// iterate and leaves the model's batch; the run stops once every sample is adversarial. Without it every sample
     /// runs all iterations (the result of a row never depends on the other rows of its batch).</summary>
-    private Tensor Once(Classifier model, Tensor x0, Tensor labels, Tensor? targets, AttackContext context)
+    private Tensor Once(Classifier model, Tensor x0, AttackGoal goal, Tensor labels, Tensor? targets, AttackContext context)
     {
         var checkpoints = Checkpoints(Steps);
         var next = 1; // index of the next checkpoint in `checkpoints`
 
-        // f, ∇f and goal success at a point, all per sample.
-        (Tensor Grad, Tensor Loss, Tensor Success) Evaluate(Tensor point)
+        // f, ∇f and goal success at a point, all per sample (on the rows idx of the batch when given).
+        (Tensor Grad, Tensor Loss, Tensor Success) Evaluate(Tensor point, Tensor? idx = null)
         {
-            var (g, logits) = Gradients.Of(model, point, z => PerSampleLoss(z, labels, targets).sum());
+            var (y, t, aim) = idx is null
+                ? (labels, targets, goal)
+                : (labels.index_select(0, idx), targets?.index_select(0, idx), goal.Select(idx));
+            var (g, logits) = Gradients.Of(model, point, z => PerSampleLoss(z, y, t).sum());
             using var _ = no_grad();
-            var predicted = logits.argmax(1);
-            var success = targets is null ? predicted.ne(labels) : predicted.eq(targets);
-            return (g, PerSampleLoss(logits, labels, targets), success);
+            return (g, PerSampleLoss(logits, y, t), aim.Succeeded(logits.argmax(1)));
+        }
+
+        // Early stop: only the rows that have not met the goal go through the model; the others keep their previous
+        // gradient and loss and report no new success, so nothing of theirs changes.
+        (Tensor Grad, Tensor Loss, Tensor Success) EvaluateActive(Tensor point, Tensor found, Tensor g, Tensor loss)
+        {
+            if (!EarlyStop || !found.any().item<bool>()) return Evaluate(point);
+            var idx = found.logical_not().nonzero().squeeze(1);
+            var (gs, ls, ss) = Evaluate(point.index_select(0, idx), idx);
+            return (g.index_copy(0, idx, gs), loss.index_copy(0, idx, ls), zeros_like(found).index_copy(0, idx, ss));
         }
 
         Tensor ToS(Tensor point) => LpBall.Project(point, x0, Eps, Norm).clamp(model.Lower, model.Upper);
@@ -172,7 +179,7 @@ public sealed record Apgd : Attack
                 var z = ToS(x + LpBall.Broadcast(eta, x) * LpBall.SteepestDirection(g, Norm));
                 nx = k == 1 ? z : ToS(x + Alpha * (z - x) + (1 - Alpha) * (x - xPrev));
             }
-            var (gk, lossK, successK) = Evaluate(nx);
+            var (gk, lossK, successK) = EvaluateActive(nx, found, g, loss);
             using (no_grad())
             {
                 if (EarlyStop) context.Select(found.logical_not().nonzero().squeeze(1)).CountGradients();

@@ -53,10 +53,17 @@ public abstract record Attack
     /// <summary>Hyper-parameters as reported in results (JSON <c>params</c>).</summary>
     public abstract IReadOnlyDictionary<string, object> Params { get; }
 
+    /// <summary>True when the attack works in L1 (<see cref="Norm.L1"/>); the others refuse it in <c>Run</c>.</summary>
+    public virtual bool SupportsL1 => false;
+
     /// <summary>The attack itself: returns candidate adversarial inputs for x (may leave the ball; Run projects).</summary>
     /// <param name="context">the rows' dataset indices (keying every random number drawn for them) and work
     /// counters</param>
     protected abstract Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context);
+
+    /// <summary><see cref="Perturb"/> plus, for cascades of attacks (AutoAttack), which stage broke each sample.</summary>
+    protected virtual (Tensor Candidate, CascadeTrace? Trace) PerturbWithTrace(Classifier model, Tensor x,
+        AttackGoal goal, AttackContext context) => (Perturb(model, x, goal, context), null);
 
     /// <summary>The same attack with another ε (bounded attacks); used by ε sweeps.</summary>
     public virtual Attack WithEps(double eps) =>
@@ -72,9 +79,11 @@ public abstract record Attack
     /// </summary>
     public void CheckBudget(Classifier model)
     {
+        if (Norm == Norm.L1 && !SupportsL1) throw new AdvexException($"{Name} supports the norms linf and l2, not l1");
         if (!IsBounded) return;
         var width = model.Upper - model.Lower;
-        var limit = Norm == Norm.Linf ? width : width * Math.Sqrt(model.InputShape.Aggregate(1L, (a, b) => a * b));
+        var d = model.InputShape.Aggregate(1L, (a, b) => a * b);
+        var limit = Norm switch { Norm.Linf => width, Norm.L2 => width * Math.Sqrt(d), _ => width * d };
         if (Eps > limit + 1e-9)
             throw new AdvexException(
                 $"eps {Eps.ToString(CultureInfo.InvariantCulture)} of {Name} is above " +
@@ -102,9 +111,12 @@ public abstract record Attack
         using var eval = model.EvalMode();
         var x0 = x.detach();
         Tensor adv;
+        CascadeTrace? trace;
         using (no_grad())
         {
-            var candidate = Perturb(model, x0, goal, context.Stream(Name)).detach();
+            var (perturbed, t) = PerturbWithTrace(model, x0, goal, context.Stream(Name));
+            trace = t;
+            var candidate = perturbed.detach();
             candidate = where(candidate.isfinite(), candidate, x0); // a NaN never leaves an attack
             if (IsBounded) candidate = LpBall.Project(candidate, x0, Eps, Norm);
             adv = candidate.clamp(model.Lower, model.Upper);
@@ -113,7 +125,10 @@ public abstract record Attack
         var success = goal.Succeeded(predictions);
         using var _ = no_grad();
         var delta = adv - x0;
-        var result = new AttackResult(adv, predictions, success, LpBall.LinfNorms(delta), LpBall.L2Norms(delta));
+        var result = new AttackResult(adv, predictions, success, LpBall.LinfNorms(delta), LpBall.L2Norms(delta))
+        {
+            Cascade = trace,
+        };
         result.Adversarial.MoveToOuterDisposeScope();
         result.Predictions.MoveToOuterDisposeScope();
         result.Success.MoveToOuterDisposeScope();

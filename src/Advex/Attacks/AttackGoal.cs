@@ -32,3 +32,17 @@ public sealed record Targeted(Tensor Targets) : AttackGoal(Targets)
     public override Tensor Succeeded(Tensor predictions) => predictions.eq(Targets);
     public override AttackGoal Select(Tensor index) => new Targeted(Targets.index_select(0, index));
 }
+
+/// <summary>
+/// Succeed when the prediction differs from <paramref name="Labels"/> (as <see cref="Untargeted"/>), with a class to
+/// aim at on the way: attacks that take a target (APGD-T, FAB-T) descend toward <paramref name="Toward"/>, any
+/// other class still counts (AutoAttack's targeted stages). Attacks without a notion of target treat it as
+/// <see cref="Untargeted"/>.
+/// </summary>
+public sealed record UntargetedToward(Tensor Labels, Tensor Toward) : AttackGoal(Labels)
+{
+    public override bool IsTargeted => false;
+    public override Tensor Succeeded(Tensor predictions) => predictions.ne(Labels);
+    public override AttackGoal Select(Tensor index) =>
+        new UntargetedToward(Labels.index_select(0, index), Toward.index_select(0, index));
+}

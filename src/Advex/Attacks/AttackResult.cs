@@ -11,4 +11,8 @@ public sealed record AttackResult(
     Tensor Predictions,
     Tensor Success,
     Tensor Linf,
-    Tensor L2);
+    Tensor L2)
+{
+    /// <summary>For cascades (AutoAttack): which stage broke each sample, and what each stage cost.</summary>
+    public CascadeTrace? Cascade { get; init; }
+}

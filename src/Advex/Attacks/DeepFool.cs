@@ -50,7 +50,7 @@ public sealed record DeepFool : Attack
         for (var i = 0; i < Steps; i++)
         {
             using var scope = NewDisposeScope();
-            var (logits, jacobian) = LogitsAndJacobian(model, xi);
+            var (logits, jacobian) = Gradients.Jacobian(model, xi);
             Iterates.Replace(ref active, active & goal.Succeeded(logits.argmax(1)).logical_not());
             if (!active.any().item<bool>()) break;
             context.Select(active.nonzero().squeeze(1)).CountGradients(logits.shape[1]);
@@ -63,18 +63,6 @@ public sealed record DeepFool : Attack
         r.Dispose();
         active.Dispose();
         return xi;
-    }
-
-    /// <summary>Logits [N, K] and input gradients of every logit [N, K, D], one autograd.grad per class.</summary>
-    private static (Tensor Logits, Tensor Jacobian) LogitsAndJacobian(Classifier model, Tensor x)
-    {
-        using var _ = enable_grad();
-        var xr = x.detach().requires_grad_(true);
-        var logits = model.Logits(xr);
-        var rows = new Tensor[logits.shape[1]];
-        for (var k = 0; k < rows.Length; k++)
-            rows[k] = autograd.grad([logits.select(1, k).sum()], [xr], retain_graph: k < rows.Length - 1)[0].flatten(1);
-        return (logits.detach(), stack(rows, 1));
     }
 
     /// <summary>rⁱ [N, D]: the step from the region of class a onto the linearised boundary of class l.</summary>

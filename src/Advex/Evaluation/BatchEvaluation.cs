@@ -18,7 +18,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
 {
     private sealed record Outcome(long[] Adv, bool[] Success, bool[] Robust, bool[] Attacked, float[] L2, float[] Linf,
         long[] Gradients, long[] Queries, float[] Min, float[] Max, int[] NonFinite, double Seconds,
-        bool?[] RobustMoreSteps, bool?[] Reproducible);
+        bool?[] RobustMoreSteps, bool?[] Reproducible, CascadeTrace?[] Trace, int[] TraceRow);
 
     public List<SampleRecord> Run(List<List<ExampleImage>>? images)
     {
@@ -60,7 +60,13 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
                 records.Add(new SampleRecord(idx[i], r, RunConfig.RunKey(runs[r]), labels[i], clean[i], o.Adv[i],
                     o.Success[i], o.Robust[i], o.Attacked[i], o.L2[i], o.Linf[i], o.Gradients[i], o.Queries[i],
                     o.Min[i], o.Max[i], o.NonFinite[i], o.Seconds / n, zeroGrad[i], probLike[i], deterministic[i],
-                    o.RobustMoreSteps[i], o.Reproducible[i]));
+                    o.RobustMoreSteps[i], o.Reproducible[i]) with
+                {
+                    BrokenByStage = o.Trace[i]?.BrokenBy[o.TraceRow[i]],
+                    StageGradients = o.Trace[i]?.Gradients[o.TraceRow[i]],
+                    StageQueries = o.Trace[i]?.Queries[o.TraceRow[i]],
+                    StageSeconds = o.Trace[i] is { } t ? t.Seconds.Select(sec => sec / t.BrokenBy.Length).ToArray() : null,
+                });
             }
         return records;
     }
@@ -100,6 +106,8 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
         var queries = new long[n];
         var robustMore = new bool?[n];
         var reproducible = new bool?[n];
+        var trace = new CascadeTrace?[n];
+        var traceRow = new int[n];
         var xMin = x.flatten(1).amin([1]).data<float>().ToArray();
         var xMax = x.flatten(1).amax([1]).data<float>().ToArray();
         for (var i = 0; i < n; i++) (min[i], max[i]) = (xMin[i], xMax[i]);
@@ -133,6 +141,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
                     (adv[i], success[i], l2[i], linf[i]) = (pred[k], ok[k], l2s[k], linfs[k]);
                     (min[i], max[i], nonFinite[i]) = (mins[k], maxs[k], (int)bad[k]);
                     gradients[i] = context.GradientCounts[i] - gradientsBefore[i];
+                    (trace[i], traceRow[i]) = (result.Cascade, k);
                     queries[i] = context.QueryCounts[i] - queriesBefore[i];
                     if (idx[i] < options.ExampleCount && images is not null)
                         images.Add(new ExampleImage((int)idx[i], labels[i], clean[i], pred[k], x[i].data<float>().ToArray(),
@@ -145,7 +154,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
         var robust = Enumerable.Range(0, n).Select(i => attackedRows[i] ? adv[i] == labels[i] : false).ToArray();
         if (!options.Cascade) robust = adv.Select((p, i) => p == labels[i]).ToArray();
         return new Outcome(adv, success, robust, attackedRows, l2, linf, gradients, queries, min, max, nonFinite, seconds,
-            robustMore, reproducible);
+            robustMore, reproducible, trace, traceRow);
     }
 
     /// <summary>Reruns the attack with twice the steps on the rows among the first dataset indices, from the same

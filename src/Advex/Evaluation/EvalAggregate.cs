@@ -72,7 +72,23 @@ public static class EvalAggregate
                 : null,
             GradientsPerSample = s.Average(r => (double)r.Gradients),
             QueriesPerSample = s.Average(r => (double)r.Queries),
+            Stages = Stages(spec, s),
         };
+    }
+
+    /// <summary>Cascade attacks (AutoAttack): robust accuracy after each stage (a sample counts as broken by the first
+    /// stage that met its goal) and each stage's cost per evaluated sample, from the records; null otherwise.</summary>
+    private static List<StageResult>? Stages(RunSpec spec, SampleRecord[] s)
+    {
+        var traced = s.FirstOrDefault(r => r.StageGradients is not null);
+        if (traced is null || !spec.Params.TryGetValue("attacks", out var names)) return null;
+        var stages = names.ToString()!.Split(',');
+        var n = (double)s.Length;
+        return stages.Select((name, k) => new StageResult(name,
+            s.Count(r => r.Clean == r.Label && (r.BrokenByStage is null or < 0 || r.BrokenByStage > k)) / n,
+            s.Sum(r => r.StageSeconds?[k] ?? 0),
+            s.Sum(r => (double)(r.StageGradients?[k] ?? 0)) / n,
+            s.Sum(r => (double)(r.StageQueries?[k] ?? 0)) / n)).ToList();
     }
 
     private static double Median(double[] sorted) =>

@@ -57,7 +57,16 @@ public sealed record RunResult
     public double GradientsPerSample { get; init; }
     /// <summary>Mean forward-only model queries per evaluated sample (from the records).</summary>
     public double QueriesPerSample { get; init; }
+    /// <summary>Cascades (AutoAttack): robust accuracy after each stage and what each stage cost; absent otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<StageResult>? Stages { get; init; }
 }
+
+/// <summary>One stage of a cascade: robust accuracy after it (over every evaluated sample; a sample counts as broken
+/// by the first stage that met its goal), its wall seconds, and gradient evaluations and forward-only passes per
+/// evaluated image.</summary>
+public sealed record StageResult(string Attack, double RobustAccuracy, double Seconds,
+    double GradientEvaluationsPerImage, double ForwardPassesPerImage);
 
 public sealed record WorstCase(double? Eps, string Norm, double RobustAccuracy, List<string> Attacks);
 

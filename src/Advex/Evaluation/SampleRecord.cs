@@ -21,6 +21,11 @@ namespace Advex.Evaluation;
 /// <param name="Max">largest value of x'</param>
 /// <param name="NonFinite">NaN or infinite values in x'</param>
 /// <param name="Seconds">the sample's share of its batch's attack time (a timing field)</param>
+/// <param name="BrokenByStage">cascade attacks (AutoAttack): the stage (0-based) that first broke the sample, −1 when
+/// none did; null for other attacks</param>
+/// <param name="StageGradients">cascade attacks: gradient evaluations each stage spent on the sample</param>
+/// <param name="StageQueries">cascade attacks: forward-only queries each stage spent on the sample</param>
+/// <param name="StageSeconds">cascade attacks: the sample's share of each stage's batch wall time</param>
 /// <param name="ZeroGradient">the clean input gradient is all zero (sanity check); null on a forward-only backend</param>
 /// <param name="ProbabilityLike">the model's output row lies in [0,1] and sums to 1 (sanity check)</param>
 /// <param name="Deterministic">two forward passes give identical logits (sanity check)</param>
@@ -50,8 +55,12 @@ public sealed record SampleRecord(
     bool ProbabilityLike,
     bool Deterministic,
     bool? RobustMoreSteps = null,
-    bool? Reproducible = null)
+    bool? Reproducible = null,
+    int? BrokenByStage = null,
+    long[]? StageGradients = null,
+    long[]? StageQueries = null,
+    double[]? StageSeconds = null)
 {
     /// <summary>The record with its timing field zeroed, for comparisons between runs.</summary>
-    public SampleRecord WithoutTiming() => this with { Seconds = 0 };
+    public SampleRecord WithoutTiming() => this with { Seconds = 0, StageSeconds = null };
 }

@@ -23,6 +23,7 @@ public static class SanityChecks
             checks.Add(IterativeAtLeastFgsm(runs));
         if (MoreStepsDoNotHelp(runs, records) is { } more) checks.Add(more);
         if (Reproducible(config, runs, records) is { } repeat) checks.Add(repeat);
+        if (GradientMasking.SquareBeatsWhiteBox(runs, records) is { } square) checks.Add(square);
         checks.AddRange(ModelChecks(records[0]));
         return checks;
     }

@@ -21,10 +21,11 @@ public sealed class BoundedAttackPropertyTests(TrainedLeNet lenet)
     {
         using var scope = NewDisposeScope();
         var name = Bounded[pick.Get % Bounded.Length];
-        var norm = l2 && name is "pgd" or "apgd-ce" or "apgd-dlr" or "autoattack" or "optim" ? Norm.L2 : Norm.Linf;
+        var norm = l2 && name is "pgd" or "apgd-ce" or "apgd-dlr" or "apgd-t" or "autoattack" or "autoattack-apgd" or "fab" or "fab-t" or "optim"
+            ? Norm.L2 : Norm.Linf;
         var eps = Math.Abs(epsRaw.Get) % (norm == Norm.L2 ? 4.0 : 0.5);
         var steps = stepsRaw.Get % 6 + 1;
-        var attack = AttackRegistry.Create(name, eps, new AttackSettings { Norm = norm, Steps = steps });
+        var attack = AttackRegistry.Create(name, eps, new AttackSettings { Norm = norm, Steps = steps, Queries = 50 });
         using var g = new Generator((ulong)seed);
         var x = rand([6, 1, 28, 28], generator: g);
         var y = randint(0, 10, [6], generator: g, dtype: ScalarType.Int64);

@@ -33,6 +33,22 @@ public sealed class LpBallPropertyTests
         return inside && (again - p).abs().max().item<float>() <= 1e-6;
     }
 
+    [Property(MaxTest = 60)]
+    public bool L1_projection_lands_in_the_ball_is_idempotent_and_no_farther_than_scaling(int seed, PositiveInt n, NormalFloat epsRaw)
+    {
+        using var scope = NewDisposeScope();
+        var eps = Math.Abs(epsRaw.Get) % 3 + 0.01;
+        var (x0, x) = RandomPair(seed, n.Get % 8 + 1, 0.5);
+        var p = LpBall.Project(x, x0, eps, Norm.L1);
+        var inside = LpBall.L1Norms(p - x0).max().item<float>() <= eps * (1 + 1e-5);
+        var again = LpBall.Project(p, x0, eps, Norm.L1);
+        // the Euclidean projection is at least as close to x as the rescaled point x0 + δ·min(1, ε/‖δ‖₁)
+        var delta = x - x0;
+        var scaled = x0 + delta * LpBall.Broadcast((eps / LpBall.L1Norms(delta)).clamp_max(1), x);
+        var closer = (LpBall.L2Norms(x - p) - LpBall.L2Norms(x - scaled)).max().item<float>() <= 1e-5;
+        return inside && closer && (again - p).abs().max().item<float>() <= 1e-5;
+    }
+
     [Property(MaxTest = 100)]
     public bool Projection_leaves_points_inside_the_ball_unchanged(int seed, PositiveInt n, bool l2)
     {

@@ -106,6 +106,12 @@ public sealed class AttackContext : IDisposable
         foreach (var p in positions) shared.Queries[p] += k;
     }
 
+    /// <summary>Gradient evaluations counted so far for each row of this context (in its row order).</summary>
+    public long[] RowGradients() => positions.Select(p => shared.Gradients[p]).ToArray();
+
+    /// <summary>Forward-only queries counted so far for each row of this context (in its row order).</summary>
+    public long[] RowQueries() => positions.Select(p => shared.Queries[p]).ToArray();
+
     /// <summary>Gradient evaluations per row of the original batch.</summary>
     public long[] GradientCounts => shared.Gradients;
 

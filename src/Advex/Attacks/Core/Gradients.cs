@@ -20,6 +20,20 @@ public static class Gradients
         return (g.detach().MoveToOuterDisposeScope(), logits.detach().MoveToOuterDisposeScope());
     }
 
+    /// <summary>Logits [N, K] and the input gradients of every logit [N, K, D] (D the flattened input), one
+    /// autograd.grad per class of the column-summed logits, batched over the samples.</summary>
+    public static (Tensor Logits, Tensor Jacobian) Jacobian(Classifier model, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = enable_grad();
+        var xr = x.detach().requires_grad_(true);
+        var logits = model.Logits(xr);
+        var rows = new Tensor[logits.shape[1]];
+        for (var k = 0; k < rows.Length; k++)
+            rows[k] = autograd.grad([logits.select(1, k).sum()], [xr], retain_graph: k < rows.Length - 1)[0].flatten(1);
+        return (logits.detach().MoveToOuterDisposeScope(), stack(rows, 1).MoveToOuterDisposeScope());
+    }
+
     /// <summary>∇ₓ of the goal's cross-entropy (ascent direction for both goals).</summary>
     public static Tensor CrossEntropy(Classifier model, Tensor x, AttackGoal goal)
     {

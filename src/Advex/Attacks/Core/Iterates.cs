@@ -10,7 +10,8 @@ internal static class Iterates
 {
     public static void Replace(ref Tensor slot, Tensor next)
     {
-        if (!ReferenceEquals(slot, next)) slot.Dispose();
+        if (ReferenceEquals(slot, next)) return; // unchanged: it already lives outside the loop body
+        slot.Dispose();
         slot = next.MoveToOuterDisposeScope();
     }
 }

@@ -13,6 +13,7 @@ public static class LpBall
         using var scope = NewDisposeScope();
         var delta = x - x0;
         if (norm == Norm.Linf) return (x0 + delta.clamp(-eps, eps)).MoveToOuterDisposeScope();
+        if (norm == Norm.L1) return (x0 + ProjectL1(delta, eps)).MoveToOuterDisposeScope();
         var n = L2Norms(delta).clamp_min(Tiny);
         var factor = (eps / n).clamp_max(1.0);
         return (x0 + delta * Broadcast(factor, x)).MoveToOuterDisposeScope();
@@ -59,6 +60,33 @@ public static class LpBall
         }
         return (x0 + delta).clamp(lo, hi).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Euclidean projection of each δ onto the L1 ball of radius ε (Duchi, Shalev-Shwartz, Singer, Chandra 2008):
+    /// with u = |δ| sorted in decreasing order, ρ = max{j : u_j − (Σ_{i≤j} u_i − ε)/j &gt; 0} and
+    /// θ = (Σ_{i≤ρ} u_i − ε)/ρ, the projection is sign(δ)·max(|δ| − θ, 0); rows already inside are kept.
+    /// </summary>
+    public static Tensor ProjectL1(Tensor delta, double eps)
+    {
+        using var scope = NewDisposeScope();
+        var flat = delta.flatten(1).to_type(ScalarType.Float64); // the running sums cancel: float32 loses ε's digits
+        var u = flat.abs().sort(1, descending: true).Values;
+        var cumulative = u.cumsum(1) - eps;
+        var j = arange(1, flat.shape[1] + 1, dtype: flat.dtype).unsqueeze(0);
+        var rho = (u - cumulative / j).gt(0).sum(1, keepdim: true).clamp_min(1);
+        var theta = (cumulative.gather(1, rho - 1) / rho.to_type(flat.dtype)).clamp_min(0);
+        var inside = flat.abs().sum(1, keepdim: true).le(eps);
+        var projected = flat.sign() * (flat.abs() - theta).clamp_min(0);
+        return where(inside, flat, projected).to_type(delta.dtype).view_as(delta).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per-sample norm [N] in the given norm.</summary>
+    public static Tensor Norms(Tensor t, Norm norm) => norm switch
+    {
+        Norm.Linf => LinfNorms(t),
+        Norm.L2 => L2Norms(t),
+        _ => L1Norms(t),
+    };
 
     /// <summary>Per-sample L2 norm [N] of a batch [N, ...].</summary>
     public static Tensor L2Norms(Tensor t) => t.flatten(1).norm(1, keepdim: false, p: 2);

@@ -1,0 +1,51 @@
+"""Runs the original AutoAttack (Croce & Hein, github.com/fra31/auto-attack) in standard mode on a TorchScript
+MNIST model and the first N MNIST test images, for comparison with `advex eval --attack autoattack`.
+
+The AutoAttack source is NOT part of Advex: fetch it yourself and point AUTOATTACK_SRC at the folder that holds its
+`autoattack/` package. Debian's python3-torch is enough. Run it the same way as the Advex run you compare with, e.g.
+
+    AUTOATTACK_SRC=/tmp/aa/ref OMP_NUM_THREADS=1 taskset -c 1 /usr/bin/python3 scripts/reference_autoattack.py \
+        tests/fixtures/torchscript/lenet.pt 1000 0.1
+
+Prints one JSON line: robust accuracy, wall seconds, and images passed through the model with and without a
+gradient, per image (the same counting as Advex's stages).
+"""
+import gzip, json, os, sys, time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.environ["AUTOATTACK_SRC"])
+from autoattack import AutoAttack  # noqa: E402
+
+torch.set_num_threads(1)
+model_path, n, eps = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+root = os.path.join(os.path.dirname(__file__), "..", "data", "mnist")
+with gzip.open(os.path.join(root, "t10k-images-idx3-ubyte.gz")) as f:
+    images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
+with gzip.open(os.path.join(root, "t10k-labels-idx1-ubyte.gz")) as f:
+    labels = np.frombuffer(f.read(), np.uint8, offset=8)
+x = torch.tensor(images[:n], dtype=torch.float32) / 255.0
+y = torch.tensor(labels[:n], dtype=torch.int64)
+model = torch.jit.load(model_path).eval()
+calls = {"grad": 0, "forward": 0}
+
+
+class Counting(torch.nn.Module):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, t):
+        calls["grad" if torch.is_grad_enabled() and t.requires_grad else "forward"] += t.shape[0]
+        return self.inner(t)
+
+
+attack = AutoAttack(Counting(model).eval(), norm="Linf", eps=eps, version="standard", device="cpu", seed=0)
+start = time.time()
+adv = attack.run_standard_evaluation(x, y, bs=256)
+seconds = time.time() - start
+with torch.no_grad():
+    robust = (model(adv).argmax(1) == y).float().mean().item()
+print(json.dumps({"robust_accuracy": robust, "seconds": seconds, "gradient_evaluations_per_image": calls["grad"] / n,
+                  "forward_passes_per_image": calls["forward"] / n}))
