@@ -62,21 +62,10 @@ public sealed class Classifier : IDisposable
     /// <summary>The model as named in messages: its file, else its architecture or kind.</summary>
     public string DisplayName => Source ?? Architecture ?? Kind;
 
-    private long gradientEvaluations, forwardPasses;
-
-    /// <summary>Images passed through the model with autograd recording on an input that requires its gradient
-    /// (one gradient evaluation each, a Jacobian of several logits counting once), since the model was made.</summary>
-    public long GradientEvaluations => Interlocked.Read(ref gradientEvaluations);
-
-    /// <summary>Images passed through the model without a gradient (predictions, black-box queries).</summary>
-    public long ForwardPasses => Interlocked.Read(ref forwardPasses);
-
     /// <summary>Logits [N, Classes] for pixels x [N, ...InputShape]. Throws when the model's output is not [N, C].</summary>
     public Tensor Logits(Tensor x)
     {
         using var scope = NewDisposeScope();
-        if (is_grad_enabled() && x.requires_grad) Interlocked.Add(ref gradientEvaluations, x.shape[0]);
-        else Interlocked.Add(ref forwardPasses, x.shape[0]);
         var input = mean is null ? x : (x - mean) / std!;
         Tensor logits;
         try
