@@ -7,10 +7,11 @@ The AutoAttack source is NOT part of Advex: fetch it yourself and point AUTOATTA
     AUTOATTACK_SRC=/tmp/aa/ref OMP_NUM_THREADS=1 taskset -c 1 /usr/bin/python3 scripts/reference_autoattack.py \
         tests/fixtures/torchscript/lenet.pt 1000 0.1
 
-Prints one JSON line: robust accuracy, wall seconds, and images passed through the model with and without a
-gradient, per image (the same counting as Advex's stages).
+Prints one JSON line: robust accuracy, wall seconds, images passed through the model with and without a gradient
+per image (the same counting as Advex's stages), and per stage the robust accuracy and seconds that AutoAttack logs
+(its log goes to stderr). OMP_NUM_THREADS sets torch's thread count (default 1).
 """
-import gzip, json, os, sys, time
+import contextlib, gzip, io, json, os, re, sys, time
 
 import numpy as np
 import torch
@@ -18,7 +19,7 @@ import torch
 sys.path.insert(0, os.environ["AUTOATTACK_SRC"])
 from autoattack import AutoAttack  # noqa: E402
 
-torch.set_num_threads(1)
+torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))  # 2 for "the same 2 cores"
 model_path, n, eps = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 root = os.path.join(os.path.dirname(__file__), "..", "data", "mnist")
 with gzip.open(os.path.join(root, "t10k-images-idx3-ubyte.gz")) as f:
@@ -42,10 +43,19 @@ class Counting(torch.nn.Module):
 
 
 attack = AutoAttack(Counting(model).eval(), norm="Linf", eps=eps, version="standard", device="cpu", seed=0)
+log = io.StringIO()
 start = time.time()
-adv = attack.run_standard_evaluation(x, y, bs=256)
+with contextlib.redirect_stdout(log):
+    adv = attack.run_standard_evaluation(x, y, bs=256)
 seconds = time.time() - start
+sys.stderr.write(log.getvalue())
+# AutoAttack logs "robust accuracy after APGD-CE: 51.50% (total time 472.0 s)" after each stage
+stages, before = [], 0.0
+for name, acc, total in re.findall(r"robust accuracy after ([A-Z-]+): ([0-9.]+)% \(total time ([0-9.]+) s\)", log.getvalue()):
+    stages.append({"attack": name.lower(), "robust_accuracy": float(acc) / 100, "seconds": float(total) - before})
+    before = float(total)
 with torch.no_grad():
     robust = (model(adv).argmax(1) == y).float().mean().item()
 print(json.dumps({"robust_accuracy": robust, "seconds": seconds, "gradient_evaluations_per_image": calls["grad"] / n,
-                  "forward_passes_per_image": calls["forward"] / n}))
+                  "forward_passes_per_image": calls["forward"] / n, "threads": torch.get_num_threads(),
+                  "stages": stages}))

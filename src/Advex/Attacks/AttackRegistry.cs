@@ -24,7 +24,7 @@ public static class AttackRegistry
             s.Restarts ?? 1)),
         ["apgd-dlr"] = new(true, (eps, s) => new Apgd(eps, s.Norm ?? Norm.Linf, ApgdLoss.Dlr, s.Steps ?? 100,
             s.Restarts ?? 1)),
-        ["square"] = new(true, (eps, s) => new Square(eps, s.Queries ?? 5000)),
+        ["square"] = new(true, (eps, s) => new Square(eps, s.Queries ?? 5000, norm: s.Norm ?? Norm.Linf)),
         ["apgd-t"] = new(true, (eps, s) => TargetSweep.ApgdT(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1)),
         ["fab"] = new(true, (eps, s) => new Fab(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1)),
         ["fab-t"] = new(true, (eps, s) => TargetSweep.FabT(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100)),

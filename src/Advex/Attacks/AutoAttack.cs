@@ -26,8 +26,7 @@ public enum AutoAttackVersion
 /// ranked 2nd…10th by the clean logits, 100 iterations each (<see cref="TargetSweep"/>; skipped below 4
 /// classes);</item>
 /// <item>FAB-T: FAB (<see cref="Fab"/>) toward the same 9 targets, 100 iterations each;</item>
-/// <item>Square, <see cref="Queries"/> queries (5,000), score-based black box (L∞ only: Advex's Square has no L2
-/// form yet, so the L2 cascade has three stages).</item>
+/// <item>Square, <see cref="Queries"/> queries (5,000), score-based black box, in the cascade's norm.</item>
 /// </list>
 /// Each stage attacks only the samples still robust after the previous ones; inside each stage a sample leaves the
 /// batch at its first adversarial iterate (any adversarial point counts). Success for the untargeted evaluation is
@@ -74,24 +73,24 @@ public sealed record AutoAttack : Attack
                 ["attacks"] = string.Join(",", Stages.Select(s => s.Name)), ["steps"] = Steps, ["restarts"] = Restarts,
                 ["target_classes"] = TargetClasses,
             };
-            if (Version == AutoAttackVersion.Standard && Norm == Norm.Linf) p["queries"] = Queries;
+            if (Version == AutoAttackVersion.Standard) p["queries"] = Queries;
             return p;
         }
     }
 
     public override Attack WithEps(double eps) => new AutoAttack(eps, Norm, Steps, Restarts, TargetClasses, Queries, Version);
 
-    /// <summary>Standard AutoAttack's stages in order: APGD-CE, APGD-T, FAB-T, Square (L∞ only), each with
-    /// per-sample early stop.</summary>
+    /// <summary>Standard AutoAttack's stages in order: APGD-CE, APGD-T, FAB-T, Square, each with per-sample early
+    /// stop.</summary>
     public static IReadOnlyList<Attack> Standard(Norm norm, double eps, int steps = 100, int restarts = 1,
         int targetClasses = 9, int queries = 5000)
     {
-        var stages = new List<Attack>(ApgdStages(norm, eps, steps, restarts, targetClasses))
-        {
+        return
+        [
+            .. ApgdStages(norm, eps, steps, restarts, targetClasses),
             TargetSweep.FabT(eps, norm, steps, targetClasses),
-        };
-        if (norm == Norm.Linf) stages.Add(new Square(eps, queries));
-        return stages;
+            new Square(eps, queries, norm: norm),
+        ];
     }
 
     /// <summary>APGD-CE then APGD-T (the <see cref="AutoAttackVersion.Apgd"/> version).</summary>

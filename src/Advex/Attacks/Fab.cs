@@ -99,11 +99,15 @@ public sealed record Fab : Attack
         return (x + radius * u / LpBall.Broadcast(scale, x)).clamp(model.Lower, model.Upper).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The logits at a point and, unless only a prediction was asked for, its linearised boundary f + ⟨w, · − x⟩.</summary>
-    private sealed record Linearization(Tensor Logits, Tensor? F, Tensor? W);
+    /// <summary>The logits at a point and its linearised boundary f + ⟨w, · − x⟩.</summary>
+    private sealed record Linearization(Tensor Logits, Tensor F, Tensor W);
 
-    /// <summary>One run of FAB from <paramref name="start"/> (owned): per sample the smallest adversarial found and
-    /// its norm (+∞ and x_orig when none was found).</summary>
+    /// <summary>
+    /// One run of FAB from <paramref name="start"/> (owned): per sample the smallest adversarial found and its norm
+    /// (+∞ and x_orig when none was found). Each step costs what the reference implementation spends: one gradient
+    /// evaluation at the current point (whose logits also tell, for free, whether that point is adversarial) and
+    /// one forward pass at the stepped point, which decides whether to keep it or step back toward x_orig.
+    /// </summary>
     private (Tensor Adversarial, Tensor Norms) Once(Classifier model, Tensor xOrig, AttackGoal goal, Tensor start,
         AttackContext context)
     {
@@ -112,67 +116,52 @@ public sealed record Fab : Attack
         var bestNorm = full(n, double.PositiveInfinity, dtype: xOrig.dtype);
         var active = arange(n, dtype: ScalarType.Int64);
         var x = start;
-        var lin = Linearize(model, x, goal, withBoundary: Steps > 0);
-        if (Steps > 0) context.CountGradients();
-        for (var k = 0; k <= Steps; k++)
+        for (var k = 0; k < Steps && active.numel() > 0; k++)
         {
             using var scope = NewDisposeScope();
-            var x0 = xOrig.index_select(0, active);
-            var g = goal.Select(active);
-            Tensor nx = x, nActive = active;
-            var nLin = lin;
-            var success = g.Succeeded(lin.Logits.argmax(1));
-            if (success.any().item<bool>())
-            {
-                // keep the smallest adversarial so far, then step back toward x_orig (eq. 6) or, done, leave
-                var norms = LpBall.Norms(x - x0, Norm);
-                var better = success & norms.lt(bestNorm.index_select(0, active));
-                var rows = active.masked_select(better);
-                var take = better.nonzero().squeeze(1);
-                Iterates.Replace(ref bestAdv, bestAdv.index_copy(0, rows, x.index_select(0, take)));
-                Iterates.Replace(ref bestNorm, bestNorm.index_copy(0, rows, norms.index_select(0, take)));
-                // done: an adversarial within ε (early stop), or the clean input itself (nothing smaller exists)
-                var done = success & bestNorm.index_select(0, active).le(EarlyStop ? Eps : 0);
-                var back = success & done.logical_not();
-                nx = where(LpBall.Broadcast(back, x), x0 + Beta * (x - x0), x);
-                if (k < Steps && back.any().item<bool>())
-                {
-                    var idx = back.nonzero().squeeze(1);
-                    var again = Linearize(model, nx.index_select(0, idx), g.Select(idx), withBoundary: true);
-                    context.Select(active.index_select(0, idx)).CountGradients();
-                    nLin = new Linearization(lin.Logits.index_copy(0, idx, again.Logits),
-                        lin.F!.index_copy(0, idx, again.F!), lin.W!.index_copy(0, idx, again.W!));
-                }
-                if (done.any().item<bool>())
-                {
-                    var keep = done.logical_not().nonzero().squeeze(1);
-                    nActive = active.index_select(0, keep);
-                    nx = nx.index_select(0, keep);
-                    x0 = x0.index_select(0, keep);
-                    g = g.Select(keep);
-                    nLin = new Linearization(nLin.Logits.index_select(0, keep), nLin.F?.index_select(0, keep),
-                        nLin.W?.index_select(0, keep));
-                }
-            }
-            if (k < Steps && nActive.numel() > 0)
-            {
-                nx = Step(nx, x0, nLin, model);
-                nLin = Linearize(model, nx, g, withBoundary: k + 1 < Steps);
-                var counted = context.Select(nActive);
-                if (k + 1 < Steps) counted.CountGradients(); else counted.CountQueries();
-            }
-            if (!ReferenceEquals(nLin, lin))
-            {
-                foreach (var t in new[] { lin.Logits, lin.F, lin.W }) t?.Dispose();
-                lin = new Linearization(nLin.Logits.MoveToOuterDisposeScope(), nLin.F?.MoveToOuterDisposeScope(),
-                    nLin.W?.MoveToOuterDisposeScope());
-            }
-            Iterates.Replace(ref x, nx);
-            Iterates.Replace(ref active, nActive);
-            if (active.numel() == 0) break;
+            var lin = Linearize(model, x, goal.Select(active));
+            context.Select(active).CountGradients();
+            var (_, stay) = Keep(x, lin.Logits, xOrig, goal, active, ref bestAdv, ref bestNorm);
+            var rows = Rows(active, stay);
+            if (rows.numel() == 0) { Iterates.Replace(ref active, rows); break; }
+            var x0 = xOrig.index_select(0, rows);
+            lin = new Linearization(Rows(lin.Logits, stay), Rows(lin.F, stay), Rows(lin.W, stay));
+            var stepped = Step(Rows(x, stay), x0, lin, model);
+            var logits = model.Logits(stepped);
+            context.Select(rows).CountQueries();
+            var (success, left) = Keep(stepped, logits, xOrig, goal, rows, ref bestAdv, ref bestNorm);
+            // an adversarial step is pulled back toward x_orig (eq. 6), to look for a smaller one
+            var next = Rows(where(LpBall.Broadcast(success, stepped), x0 + Beta * (stepped - x0), stepped), left);
+            Iterates.Replace(ref x, next);
+            Iterates.Replace(ref active, Rows(rows, left));
         }
-        foreach (var t in new[] { x, active, lin.Logits, lin.F, lin.W }) t?.Dispose();
+        x.Dispose();
+        active.Dispose();
         return (bestAdv, bestNorm);
+    }
+
+    /// <summary>The rows <paramref name="keep"/> of t (t itself when every row is kept).</summary>
+    private static Tensor Rows(Tensor t, Tensor keep) => keep.numel() == t.shape[0] ? t : t.index_select(0, keep);
+
+    /// <summary>
+    /// Records the adversarial points among <paramref name="points"/> (rows <paramref name="rows"/> of the run, with
+    /// their logits) whose norm is the smallest so far, and returns which rows succeeded and the positions of the rows
+    /// that go on: a row stops once its best is within ε (early stop) or is the clean input itself (nothing smaller
+    /// exists).
+    /// </summary>
+    private (Tensor Success, Tensor Stay) Keep(Tensor points, Tensor logits, Tensor xOrig, AttackGoal goal, Tensor rows,
+        ref Tensor bestAdv, ref Tensor bestNorm)
+    {
+        var success = goal.Select(rows).Succeeded(logits.argmax(1));
+        if (!success.any().item<bool>()) return (success, arange(rows.numel(), dtype: ScalarType.Int64));
+        var norms = LpBall.Norms(points - xOrig.index_select(0, rows), Norm);
+        var better = success & norms.lt(bestNorm.index_select(0, rows));
+        var take = better.nonzero().squeeze(1);
+        var improved = rows.index_select(0, take);
+        Iterates.Replace(ref bestAdv, bestAdv.index_copy(0, improved, points.index_select(0, take)));
+        Iterates.Replace(ref bestNorm, bestNorm.index_copy(0, improved, norms.index_select(0, take)));
+        var done = success & bestNorm.index_select(0, rows).le(EarlyStop ? Eps : 0);
+        return (success, done.logical_not().nonzero().squeeze(1));
     }
 
     /// <summary>x⁽ⁱ⁺¹⁾ from x⁽ⁱ⁾ (the biased projection step of eq. 5).</summary>
@@ -180,9 +169,9 @@ public sealed record Fab : Attack
     {
         using var scope = NewDisposeScope();
         var flat = x.flatten(1);
-        var b = (lin.W! * flat).sum(1) - lin.F!;            // π = { z : ⟨w, z⟩ = ⟨w, x⟩ − f }
-        var d1 = HyperplaneProjection.Project(flat, lin.W!, b, model.Lower, model.Upper, Norm).view_as(x);
-        var d2 = HyperplaneProjection.Project(x0.flatten(1), lin.W!, b, model.Lower, model.Upper, Norm).view_as(x);
+        var b = (lin.W * flat).sum(1) - lin.F;            // π = { z : ⟨w, z⟩ = ⟨w, x⟩ − f }
+        var d1 = HyperplaneProjection.Project(flat, lin.W, b, model.Lower, model.Upper, Norm).view_as(x);
+        var d2 = HyperplaneProjection.Project(x0.flatten(1), lin.W, b, model.Lower, model.Upper, Norm).view_as(x);
         var a1 = LpBall.Norms(d1, Norm).clamp_min(1e-8);
         var a2 = LpBall.Norms(d2, Norm).clamp_min(1e-8);
         var alpha = LpBall.Broadcast((a1 / (a1 + a2)).clamp(0, AlphaMax), x);
@@ -191,14 +180,9 @@ public sealed record Fab : Attack
     }
 
     /// <summary>The logits at x and the boundary FAB aims at: f [m] and w = ∇f [m, D].</summary>
-    private Linearization Linearize(Classifier model, Tensor x, AttackGoal goal, bool withBoundary)
+    private Linearization Linearize(Classifier model, Tensor x, AttackGoal goal)
     {
         using var scope = NewDisposeScope();
-        if (!withBoundary)
-        {
-            using var _ = no_grad();
-            return new Linearization(model.Logits(x).MoveToOuterDisposeScope(), null, null);
-        }
         Tensor logits, f, w;
         switch (goal)
         {

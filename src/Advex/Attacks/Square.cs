@@ -6,7 +6,7 @@ using Advex.Models;
 using static TorchSharp.torch;
 
 /// <summary>
-/// Square Attack (Andriushchenko, Croce, Flammarion, Hein 2020), L∞, score-based black box: it reads the model's
+/// Square Attack (Andriushchenko, Croce, Flammarion, Hein 2020), L∞ or L2, score-based black box: it reads the model's
 /// logits and never its gradients, so gradient masking does not stop it (AutoAttack runs it for that reason).
 /// It minimises the margin m = z_y − max_{k≠y} z_k (targeted: max_{k≠t} z_k − z_t); a sample is done once m &lt; 0.
 /// <list type="number">
@@ -18,21 +18,25 @@ using static TorchSharp.torch;
 /// <item>p_i starts at <see cref="PInit"/> and halves at 10, 50, 200, 500, 1000, 2000, 4000, 6000 and 8000 queries
 /// out of 10,000 (the schedule is stretched to <see cref="Queries"/>).</item>
 /// </list>
-/// Each query is one forward pass on the samples not yet broken.
+/// The L2 form (<see cref="SquareL2"/>) starts from a grid of opposite-signed decaying blocks and each query moves
+/// the perturbation's mass on two random windows into one of them, keeping ‖δ‖₂ = ε; its squares have an odd side
+/// of at least 3. Each query is one forward pass on the samples not yet broken.
 /// </summary>
 public sealed record Square : Attack
 {
     private static readonly int[] Halvings = [10, 50, 200, 500, 1000, 2000, 4000, 6000, 8000];
 
-    public Square(double eps, int queries = 5000, double pInit = 0.8)
+    public Square(double eps, int queries = 5000, double pInit = 0.8, Norm norm = Norm.Linf)
     {
+        if (norm == Norm.L1) throw new AdvexException("square supports the norms linf and l2, not l1");
+        Norm = norm;
         Eps = Check.NonNegative(eps, "eps");
         Queries = Check.AtLeast(queries, 1, "queries");
         PInit = Check.InRange(pInit, 1e-6, 1, "p-init");
     }
 
     public override string Name => "square";
-    public override Norm Norm => Norm.Linf;
+    public override Norm Norm { get; }
     public override double Eps { get; }
     public int Queries { get; }
     public double PInit { get; }
@@ -44,7 +48,7 @@ public sealed record Square : Attack
         ["queries"] = Queries, ["p_init"] = PInit,
     };
 
-    public override Attack WithEps(double eps) => new Square(eps, Queries, PInit);
+    public override Attack WithEps(double eps) => new Square(eps, Queries, PInit, Norm);
 
     /// <summary>The fraction p_i of the image a square covers at query i.</summary>
     public double Fraction(int i)
@@ -58,7 +62,9 @@ public sealed record Square : Attack
         if (x.dim() != 4) throw new AdvexException($"square needs image batches [N, C, H, W] (got {x.dim()} dimensions)");
         using var outer = NewDisposeScope();
         var (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
-        var adv = (x + Eps * RandomSigns([n, c, 1, w], context)).clamp(model.Lower, model.Upper);
+        var adv = Norm == Norm.L2
+            ? SquareL2.Start(x, Eps, model.Lower, model.Upper, context)
+            : (x + Eps * RandomSigns([n, c, 1, w], context)).clamp(model.Lower, model.Upper);
         var margin = Losses.Margin(model.Logits(adv), goal.Classes, goal.IsTargeted);
         context.CountQueries();
         for (var i = 0; i < Queries; i++)
@@ -67,15 +73,11 @@ public sealed record Square : Attack
             var active = margin.ge(0).nonzero().squeeze(1);
             if (active.numel() == 0) break;
             var rows = context.Step(i).Select(active);
-            var side = (int)Math.Clamp(Math.Round(Math.Sqrt(Fraction(i) * h * w)), 1, Math.Max(1, h - 1));
-            var window = WindowMask(h, w, side, rows);
             var x0 = x.index_select(0, active);
             var current = adv.index_select(0, active);
-            var signs = RandomSigns([active.shape[0], c, 1, 1], rows);
-            var candidate = Replace(x0, current, window, signs, model);
-            var unchanged = (candidate - current).abs().lt(1e-7).logical_or(window.logical_not())
-                .flatten(1).all(1).reshape(-1, 1, 1, 1);
-            candidate = where(unchanged, Replace(x0, current, window, signs.neg(), model), candidate);
+            var candidate = Norm == Norm.L2
+                ? SquareL2.Propose(x0, current, SquareL2.Side(Fraction(i), h, w), Eps, model.Lower, model.Upper, rows)
+                : ProposeLinf(x0, current, Fraction(i), rows, model);
             var candidateMargin = Losses.Margin(model.Logits(candidate), goal.Classes.index_select(0, active), goal.IsTargeted);
             rows.CountQueries();
             var improved = candidateMargin.lt(margin.index_select(0, active));
@@ -88,6 +90,20 @@ public sealed record Square : Attack
             margin = nextMargin.MoveToOuterDisposeScope();
         }
         return adv.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The L∞ proposal: one square of side round(√(p·h·w)) (in [1, h − 1]) set to x₀ ± ε per channel.</summary>
+    private Tensor ProposeLinf(Tensor x0, Tensor current, double p, AttackContext rows, Classifier model)
+    {
+        var (c, h, w) = (x0.shape[1], x0.shape[2], x0.shape[3]);
+        var side = (int)Math.Clamp(Math.Round(Math.Sqrt(p * h * w)), 1, Math.Max(1, h - 1));
+        var window = WindowMask(h, w, side, rows);
+        var signs = RandomSigns([x0.shape[0], c, 1, 1], rows);
+        var candidate = Replace(x0, current, window, signs, model);
+        var unchanged = (candidate - current).abs().lt(1e-7).logical_or(window.logical_not())
+            .flatten(1).all(1).reshape(-1, 1, 1, 1);
+        if (!unchanged.any().item<bool>()) return candidate;
+        return where(unchanged, Replace(x0, current, window, signs.neg(), model), candidate);
     }
 
     /// <summary>x' with the square set to x₀ + ε·signs and the rest of δ kept, clipped to the box.</summary>

@@ -41,10 +41,11 @@ public sealed class AutoAttackTests(TrainedLeNet lenet, ITestOutputHelper output
     }
 
     [Fact]
-    public void Standard_stages_are_exposed_in_order_for_l2_without_square()
+    public void Standard_stages_are_exposed_in_order_for_linf_and_l2()
     {
         Assert.Equal(["apgd-ce", "apgd-t", "fab-t", "square"], AutoAttack.Standard(Norm.Linf, 0.3).Select(a => a.Name));
-        Assert.Equal(["apgd-ce", "apgd-t", "fab-t"], AutoAttack.Standard(Norm.L2, 0.5).Select(a => a.Name));
+        Assert.Equal(["apgd-ce", "apgd-t", "fab-t", "square"], AutoAttack.Standard(Norm.L2, 0.5).Select(a => a.Name));
+        Assert.All(AutoAttack.Standard(Norm.L2, 0.5), a => Assert.Equal(Norm.L2, a.Norm));
         Assert.Equal(["apgd-ce", "apgd-t"], new AutoAttack(0.3, version: AutoAttackVersion.Apgd).Stages.Select(a => a.Name));
         Assert.All(AutoAttack.Standard(Norm.L2, 0.5), a => Assert.Equal(0.5, a.Eps));
     }

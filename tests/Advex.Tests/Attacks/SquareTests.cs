@@ -1,6 +1,7 @@
 namespace Advex.Tests.Attacks;
 
 using Advex.Attacks;
+using Advex.Attacks.Core;
 using Advex.Models;
 using Advex.Tests.Support;
 using TorchSharp;
@@ -94,5 +95,51 @@ public sealed class SquareTests(TrainedLeNet lenet, ITestOutputHelper output)
         var short_ = new Square(0.3, queries: 1_000); // query 2 of 1,000 is query 20 of 10,000
         Assert.Equal(0.4, short_.Fraction(2));
         Assert.Equal(0.8 / 512, short_.Fraction(999));
+    }
+
+    [Fact]
+    public void L2_pattern_has_unit_norm_and_opposite_signed_halves_decaying_from_their_centres()
+    {
+        using var scope = NewDisposeScope();
+        foreach (var s in new[] { 3, 5, 8, 9 })
+        {
+            var eta = SquareL2.Eta(s);
+            Assert.Equal(new long[] { s, s }, eta.shape);
+            Assert.True(Math.Abs(eta.square().sum().item<float>() - 1) < 1e-5);
+            var top = eta[..(s / 2)];
+            var bottom = eta[(s / 2)..];
+            Assert.True(top.ge(0).all().item<bool>() && bottom.le(0).all().item<bool>());
+            // the largest magnitude of each half is at its centre
+            var centre = bottom.abs()[(s - s / 2) / 2, s / 2].item<float>();
+            Assert.Equal(bottom.abs().max().item<float>(), centre);
+        }
+        Assert.Equal(3, SquareL2.Side(0.001, 28, 28));
+        Assert.Equal(23, SquareL2.Side(0.64, 28, 28)); // round(√(0.64·784)) = 22, made odd
+        Assert.Equal(28, SquareL2.Side(1.0, 28, 28));
+    }
+
+    [Fact]
+    public void L2_square_stays_in_the_ball_and_box_and_breaks_the_lenet_from_scores_only()
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = lenet.Test.Slice(0, 128);
+        var goal = new Untargeted(y);
+        var clean = lenet.Model.Predict(x).eq(y).sum().item<long>();
+        using var rng = new Generator(3);
+        var r = new Square(2.0, queries: 300, norm: Norm.L2).Run(lenet.Model, x, goal, rng);
+        var delta = r.Adversarial - x;
+        Assert.True(LpBall.L2Norms(delta).max().item<float>() <= 2.0f + 1e-5f);
+        Assert.True(r.Adversarial.min().item<float>() >= 0 && r.Adversarial.max().item<float>() <= 1);
+        Assert.True(lenet.Model.Predict(r.Adversarial).ne(y).eq(r.Success).all().item<bool>());
+        var robust = r.Success.logical_not().sum().item<long>();
+        output.WriteLine($"clean {clean}/128, L2 Square-300 robust {robust} at eps 2");
+        Assert.True(robust < clean * 3 / 4, $"L2 Square left {robust} of {clean} robust");
+    }
+
+    [Fact]
+    public void L1_square_is_refused_by_name()
+    {
+        var e = Assert.Throws<AdvexException>(() => new Square(1.0, norm: Norm.L1));
+        Assert.Contains("square", e.Message);
     }
 }

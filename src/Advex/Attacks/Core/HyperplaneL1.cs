@@ -18,7 +18,7 @@ public static class HyperplaneL1
         var capacity = (sortedA * sortedRoom).cumsum(1);
         var j = capacity.lt(c.unsqueeze(1)).sum(1, keepdim: true).clamp_max(a.shape[1] - 1);
         var spent = where(j.eq(0), zeros_like(j, dtype: capacity.dtype), capacity.gather(1, (j - 1).clamp_min(0)));
-        var partial = ((c.unsqueeze(1) - spent) / sortedA.gather(1, j).clamp_min(1e-300)).clamp_min(0);
+        var partial = ((c.unsqueeze(1) - spent) / sortedA.gather(1, j).clamp_min(1e-30)).clamp_min(0);
         var position = arange(a.shape[1], dtype: ScalarType.Int64).unsqueeze(0);
         var sorted = where(position.lt(j), sortedRoom,
             where(position.eq(j), minimum(partial, sortedRoom), zeros_like(sortedRoom)));

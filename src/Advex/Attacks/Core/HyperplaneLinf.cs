@@ -9,10 +9,5 @@ using static TorchSharp.torch;
 /// </summary>
 public static class HyperplaneLinf
 {
-    public static Tensor Amounts(Tensor a, Tensor room, Tensor c)
-    {
-        using var scope = NewDisposeScope();
-        var speed = where(a.gt(0), ones_like(a), zeros_like(a));
-        return HyperplaneProjection.WaterFill(a, room, c, speed).MoveToOuterDisposeScope();
-    }
+    public static Tensor Amounts(Tensor a, Tensor room, Tensor c) => HyperplaneProjection.WaterFill(a, room, c, speed: null);
 }

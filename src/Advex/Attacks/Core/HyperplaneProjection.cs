@@ -16,21 +16,21 @@ using static TorchSharp.torch;
 /// </code>
 /// solved exactly per norm (<see cref="HyperplaneLinf"/>, <see cref="HyperplaneL2"/>, <see cref="HyperplaneL1"/>).
 /// When even the full move (m = r) cannot reach the hyperplane (Σ a_i r_i &lt; c) the box point closest to it is
-/// returned (m = r). Computed in float64; the result has t's dtype.
+/// returned (m = r). Computed in t's dtype (float32 inside attacks, as the reference implementation; float64 where
+/// a caller needs the exact solution).
 /// </summary>
 public static class HyperplaneProjection
 {
     public static Tensor Project(Tensor t, Tensor w, Tensor b, double lo, double hi, Norm norm)
     {
         using var scope = NewDisposeScope();
-        var t64 = t.to_type(ScalarType.Float64);
-        var w64 = w.to_type(ScalarType.Float64);
-        var c = (w64 * t64).sum(1) - b.to_type(ScalarType.Float64);
-        var flip = where(c.ge(0), 1.0, -1.0).unsqueeze(1);
-        w64 = w64 * flip;
+        w = w.to_type(t.dtype);
+        var c = (w * t).sum(1) - b.to_type(t.dtype);
+        w = w * where(c.ge(0), 1.0, -1.0).to_type(t.dtype).unsqueeze(1);
         c = c.abs();
-        var a = w64.abs();
-        var room = where(w64.gt(0), t64 - lo, where(w64.lt(0), hi - t64, zeros_like(t64))).clamp_min(0);
+        var a = w.abs();
+        // where w_i = 0, a_i = 0: the coordinate lowers nothing, whatever its room
+        var room = where(w.gt(0), t - lo, hi - t).clamp_min(0);
         var m = norm switch
         {
             Norm.Linf => HyperplaneLinf.Amounts(a, room, c),
@@ -38,8 +38,7 @@ public static class HyperplaneProjection
             _ => HyperplaneL1.Amounts(a, room, c),
         };
         var full = (a * room).sum(1).le(c).unsqueeze(1);
-        m = where(full, room, m);
-        return (w64.sign().neg() * m).to_type(t.dtype).MoveToOuterDisposeScope();
+        return where(full, room, m).mul_(w.sign().neg_()).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -48,14 +47,16 @@ public static class HyperplaneProjection
     /// G_j = Σ_{i≤j} a_(i) r_(i) + k_(j)·Σ_{i&gt;j} a_(i) s_(i), which grows with j; the first j with G_j ≥ c fixes
     /// θ = (c − Σ_{i&lt;j} a_(i) r_(i)) / Σ_{i≥j} a_(i) s_(i). Rows that cannot reach c are handled by the caller.
     /// </summary>
-    internal static Tensor WaterFill(Tensor a, Tensor room, Tensor c, Tensor speed)
+    internal static Tensor WaterFill(Tensor a, Tensor room, Tensor c, Tensor? speed)
     {
         using var scope = NewDisposeScope();
-        var moves = (a * speed).gt(0);
-        var key = where(moves, room / speed.clamp_min(1e-300), full_like(room, 1e300));
+        var rate = speed is null ? a : a * speed;                                    // a_i s_i (s_i = 1 when null)
+        var moves = rate.gt(0);
+        var big = room.dtype == ScalarType.Float64 ? 1e300 : 1e30;
+        var key = where(moves, speed is null ? room : room / speed.clamp_min(1e-30), full_like(room, big));
         var (sortedKey, order) = key.sort(1);
         var saturated = (a * room).gather(1, order).cumsum(1);                       // Σ_{i≤j} a_(i) r_(i)
-        var slope = (a * speed).gather(1, order);
+        var slope = rate.gather(1, order);
         var total = slope.sum(1, keepdim: true);
         var remaining = (total - slope.cumsum(1)).clamp_min(0);                      // Σ_{i>j} a_(i) s_(i)
         var reached = saturated + where(remaining.gt(0), sortedKey * remaining, zeros_like(remaining));
@@ -64,7 +65,8 @@ public static class HyperplaneProjection
         var first = j.eq(0);
         var savedBefore = where(first, zeros_like(c).unsqueeze(1), saturated.gather(1, before));
         var slopeFrom = where(first, total, remaining.gather(1, before));
-        var theta = ((c.unsqueeze(1) - savedBefore) / slopeFrom.clamp_min(1e-300)).clamp_min(0);
-        return minimum(theta * speed, room).MoveToOuterDisposeScope();
+        var theta = ((c.unsqueeze(1) - savedBefore) / slopeFrom.clamp_min(1e-30)).clamp_min(0);
+        var amounts = speed is null ? where(moves, minimum(theta, room), zeros_like(room)) : minimum(theta * speed, room);
+        return amounts.MoveToOuterDisposeScope();
     }
 }
