@@ -5,7 +5,8 @@
 # Cases (all one libtorch thread except the workers case, batch 256, eps 0.1):
 #   pgd40, apgd-ce (100 steps), cw (100 steps, 1 binary-search step), fgsm at 1 eps vs a 7-eps sweep (the sweep
 #   shares one input gradient per batch; on FGSM_IMAGES, default 10000, so that the attack outweighs start-up),
-#   --workers 1 vs --workers 2 (pgd40), and the plain PyTorch PGD-40 loop (benchmarks/pgd_reference.py) for the
+#   --workers 1 vs --workers 2 (pgd40 on WORKERS_IMAGES, default 10000: on 1000 images the fixed costs of start-up,
+#   the clean pass and the 256-sample more-steps check are a third of the run), and the plain PyTorch PGD-40 loop (benchmarks/pgd_reference.py) for the
 #   per-step reference. With AUTOATTACK_SRC set (a folder holding the original `autoattack` package, which Advex does
 #   not ship) it also runs standard AutoAttack on the IMAGES images at eps 0.1: Advex with --workers 2 (one thread
 #   each) against the original (scripts/reference_autoattack.py) with 2 threads, the same 2 cores, and reports the
@@ -17,6 +18,7 @@ root=$(cd "$here/.." && pwd)
 model=${1:-$root/tests/fixtures/torchscript/lenet.pt}
 images=${2:-1000}
 fgsm_images=${FGSM_IMAGES:-10000}
+workers_images=${WORKERS_IMAGES:-10000}
 advex=${ADVEX:-dotnet $root/src/Advex.Cli/bin/Release/net10.0/Advex.Cli.dll}
 python=${PYTHON:-/usr/bin/python3}   # Debian's, with python3-torch
 work=$(mktemp -d)
@@ -55,8 +57,8 @@ PY
   run cw 1 --attack cw --steps 100 --binary-search-steps 1
   run fgsm-1eps 1 --limit "$fgsm_images" --attack fgsm --eps 0.1
   run fgsm-7eps 1 --limit "$fgsm_images" --attack fgsm --eps 0,0.05,0.1,0.15,0.2,0.25,0.3
-  run workers-1 1 --attack pgd --eps 0.1 --steps 40 --workers 1
-  run workers-2 1 --attack pgd --eps 0.1 --steps 40 --workers 2
+  run workers-1 1 --limit "$workers_images" --attack pgd --eps 0.1 --steps 40 --workers 1
+  run workers-2 1 --limit "$workers_images" --attack pgd --eps 0.1 --steps 40 --workers 2
   # the same images for PyTorch: an eps-0 FGSM "attack" writes the clean images as IDX
   $advex attack --model "$model" --data mnist --limit "$images" --attack fgsm --eps 0 --out "$work/clean" --quiet > /dev/null
   "$python" "$here/pgd_reference.py" "$model" "$work/clean" "$images" 40 0.1
