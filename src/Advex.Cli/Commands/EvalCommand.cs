@@ -35,7 +35,7 @@ public static class EvalCommand
             if (p.GetValue(o.Workers) is { } workers)
             {
                 Printers.Print(ui, ui.Job("workers", progress => EvalWorkers.Run(EvalCliOptions.WorkerArgs(p), workers,
-                    outputs.OutDir!, outputs.Resume, figures: false, ui.CommandLine, progress, outputs.Json)));
+                    outputs.OutDir!, outputs.Resume, figures: false, ui.CommandLine, progress, outputs.Json, outputs.ReportDir)));
                 return 0;
             }
             Printers.Print(ui, ui.Job("attack", progress =>

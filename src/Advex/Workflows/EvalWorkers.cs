@@ -6,7 +6,8 @@ using System.Reflection;
 /// <summary>
 /// <c>--workers N</c>: runs N local shard processes (<c>advex eval … --shard k/N --out DIR/shards/shard-k</c>, one
 /// libtorch thread each: <c>OMP_NUM_THREADS=1</c>), waits for all, merges them into DIR (<see cref="MergeWorkflow"/>)
-/// and removes the shard folders. A failed worker fails the evaluation with its last error line; its shard folder
+/// and removes the shard folders; with a report folder, the merged report's figures (example grid included) go
+/// there. A failed worker fails the evaluation with its last error line; its shard folder
 /// stays, so <c>resume</c> continues every shard where it stopped.
 /// </summary>
 public static class EvalWorkers
@@ -15,7 +16,7 @@ public static class EvalWorkers
 
     /// <param name="evalArgs">the <c>eval</c> command line without its output, shard and worker options</param>
     public static EvalOutcome Run(IReadOnlyList<string> evalArgs, int workers, string outDir, bool resume, bool figures,
-        string command, IProgress<JobProgress>? progress = null, string? json = null)
+        string command, IProgress<JobProgress>? progress = null, string? json = null, string? reportDir = null)
     {
         if (workers < 1) throw new AdvexException($"workers must be at least 1 (got {workers})");
         var shards = Enumerable.Range(0, workers).Select(k => Path.Combine(outDir, ShardsFolder, $"shard-{k}")).ToList();
@@ -65,7 +66,10 @@ public static class EvalWorkers
         var outcome = MergeWorkflow.Run(shards, outDir, figures, command);
         Directory.Delete(Path.Combine(outDir, ShardsFolder), recursive: true);
         if (json is not null) Reporting.JsonOutput.Write(json, outcome.Report);
-        return outcome;
+        if (reportDir is null) return outcome;
+        var c = EvalFolder.ReadManifest(outDir).Configuration;
+        var written = EvalWorkflow.Write(outcome.Report, new EvalOutputs(ReportDir: reportDir), c.ClassNames, c.Model.InputShape);
+        return outcome with { Figures = [.. outcome.Figures, .. written.Figures] };
     }
 
     /// <summary>This program again: the apphost itself, or <c>dotnet</c> with the entry assembly.</summary>

@@ -47,6 +47,12 @@ public static class EvalWorkflow
             OnProgress = (d, total) => progress?.Report(new JobProgress(stage, d, total)),
             OnRecords = outputs.OutDir is { } dir ? batch => EvalFolder.Append(dir, batch) : null,
         }.Records(model, data, attacks, options, todo, examples);
+        if (outputs.OutDir is { } folder)
+        {
+            // a resumed run adds its examples to those of the earlier process(es)
+            examples = ExampleFile.Merge([ExampleFile.Read(folder), examples]);
+            if (examples.Count > 0) ExampleFile.Write(folder, examples);
+        }
         var report = EvalAggregate.Report(manifest, [.. done, .. records], EvalAggregate.ProvenanceNow(options.Command, started))
             with { Examples = examples };
         return Write(report, outputs, data.ClassNames, model.InputShape);
