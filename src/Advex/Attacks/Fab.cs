@@ -121,15 +121,16 @@ public sealed record Fab : Attack
             using var scope = NewDisposeScope();
             var lin = Linearize(model, x, goal.Select(active));
             context.Select(active).CountGradients();
-            var (_, stay) = Keep(x, lin.Logits, xOrig, goal, active, ref bestAdv, ref bestNorm);
+            var x0 = Rows(xOrig, active);
+            var (_, stay) = Keep(x, x0, lin.Logits, goal, active, ref bestAdv, ref bestNorm);
             var rows = Rows(active, stay);
             if (rows.numel() == 0) { Iterates.Replace(ref active, rows); break; }
-            var x0 = xOrig.index_select(0, rows);
+            x0 = Rows(x0, stay);
             lin = new Linearization(Rows(lin.Logits, stay), Rows(lin.F, stay), Rows(lin.W, stay));
             var stepped = Step(Rows(x, stay), x0, lin, model);
             var logits = model.Logits(stepped);
             context.Select(rows).CountQueries();
-            var (success, left) = Keep(stepped, logits, xOrig, goal, rows, ref bestAdv, ref bestNorm);
+            var (success, left) = Keep(stepped, x0, logits, goal, rows, ref bestAdv, ref bestNorm);
             // an adversarial step is pulled back toward x_orig (eq. 6), to look for a smaller one
             var next = Rows(where(LpBall.Broadcast(success, stepped), x0 + Beta * (stepped - x0), stepped), left);
             Iterates.Replace(ref x, next);
@@ -145,16 +146,16 @@ public sealed record Fab : Attack
 
     /// <summary>
     /// Records the adversarial points among <paramref name="points"/> (rows <paramref name="rows"/> of the run, with
-    /// their logits) whose norm is the smallest so far, and returns which rows succeeded and the positions of the rows
+    /// their clean inputs x0 and logits) whose norm is the smallest so far, and returns which rows succeeded and the positions of the rows
     /// that go on: a row stops once its best is within ε (early stop) or is the clean input itself (nothing smaller
     /// exists).
     /// </summary>
-    private (Tensor Success, Tensor Stay) Keep(Tensor points, Tensor logits, Tensor xOrig, AttackGoal goal, Tensor rows,
+    private (Tensor Success, Tensor Stay) Keep(Tensor points, Tensor x0, Tensor logits, AttackGoal goal, Tensor rows,
         ref Tensor bestAdv, ref Tensor bestNorm)
     {
         var success = goal.Select(rows).Succeeded(logits.argmax(1));
         if (!success.any().item<bool>()) return (success, arange(rows.numel(), dtype: ScalarType.Int64));
-        var norms = LpBall.Norms(points - xOrig.index_select(0, rows), Norm);
+        var norms = LpBall.Norms(points - x0, Norm);
         var better = success & norms.lt(bestNorm.index_select(0, rows));
         var take = better.nonzero().squeeze(1);
         var improved = rows.index_select(0, take);

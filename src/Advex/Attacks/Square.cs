@@ -64,7 +64,7 @@ public sealed record Square : Attack
         var (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
         var adv = Norm == Norm.L2
             ? SquareL2.Start(x, Eps, model.Lower, model.Upper, context)
-            : (x + Eps * RandomSigns([n, c, 1, w], context)).clamp(model.Lower, model.Upper);
+            : (x + Eps * context.Signs([n, c, 1, w])).clamp(model.Lower, model.Upper);
         var margin = Losses.Margin(model.Logits(adv), goal.Classes, goal.IsTargeted);
         context.CountQueries();
         for (var i = 0; i < Queries; i++)
@@ -98,7 +98,7 @@ public sealed record Square : Attack
         var (c, h, w) = (x0.shape[1], x0.shape[2], x0.shape[3]);
         var side = (int)Math.Clamp(Math.Round(Math.Sqrt(p * h * w)), 1, Math.Max(1, h - 1));
         var window = WindowMask(h, w, side, rows);
-        var signs = RandomSigns([x0.shape[0], c, 1, 1], rows);
+        var signs = rows.Signs([x0.shape[0], c, 1, 1]);
         var candidate = Replace(x0, current, window, signs, model);
         var unchanged = (candidate - current).abs().lt(1e-7).logical_or(window.logical_not())
             .flatten(1).all(1).reshape(-1, 1, 1, 1);
@@ -109,9 +109,6 @@ public sealed record Square : Attack
     /// <summary>x' with the square set to x₀ + ε·signs and the rest of δ kept, clipped to the box.</summary>
     private Tensor Replace(Tensor x0, Tensor current, Tensor window, Tensor signs, Classifier model) =>
         where(window, x0 + Eps * signs, current).clamp(model.Lower, model.Upper);
-
-    private static Tensor RandomSigns(long[] shape, AttackContext context) =>
-        context.Uniform(shape).lt(0.5).to_type(ScalarType.Float32).mul(2).sub(1);
 
     /// <summary>A [k, 1, h, w] mask of a side × side square per row at a uniformly random position.</summary>
     private static Tensor WindowMask(long h, long w, int side, AttackContext context)

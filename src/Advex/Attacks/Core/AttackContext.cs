@@ -85,6 +85,13 @@ public sealed class AttackContext : IDisposable
         return (u1.log().mul_(-2).sqrt_() * (u2 * (2 * Math.PI)).cos_()).to_type(dtype).MoveToOuterDisposeScope();
     }
 
+    /// <summary>±1 at random (float32) of the given shape (shape[0] = rows); one draw.</summary>
+    public Tensor Signs(long[] shape)
+    {
+        using var scope = NewDisposeScope();
+        return Uniform(shape).lt(0.5).to_type(ScalarType.Float32).mul_(2).sub_(1).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Uniform integers in [low, high) of shape [rows]; one draw.</summary>
     public Tensor Integers(long low, long high)
     {

@@ -36,7 +36,7 @@ public static class SquareL2
                 var top = full(n, top0 + bi * s, dtype: ScalarType.Int64);
                 var left = full(n, left0 + bj * s, dtype: ScalarType.Int64);
                 var block = Place(Eta(s), top, left, context.Uniform([n]).lt(0.5), h, w);
-                delta += block * Signs([n, c, 1, 1], context);
+                delta += block * context.Signs([n, c, 1, 1]);
             }
         return (x + eps * delta / LpBall.Broadcast(LpBall.L2Norms(delta).clamp_min(1e-12), x)).clamp(lo, hi)
             .MoveToOuterDisposeScope();
@@ -56,7 +56,7 @@ public static class SquareL2
         var pattern = Place(Eta(side), w1.Top, w1.Left, context.Uniform([k]).lt(0.5), h, w);
         var inW1 = w1.Mask.to_type(delta.dtype);
         var old = delta * inW1 / ChannelNorms(delta * inW1).add(1e-12);
-        var proposed = pattern * Signs([k, c, 1, 1], context) + old;
+        var proposed = pattern * context.Signs([k, c, 1, 1]) + old;
         var unused = (eps * eps - LpBall.L2Norms(delta).square()).clamp_min(0).view(-1, 1, 1, 1) / c;
         var budget = (unused + ChannelNorms(delta * both.to_type(delta.dtype)).square()).sqrt();
         proposed = proposed / ChannelNorms(proposed).add(1e-12) * budget;
@@ -130,7 +130,4 @@ public static class SquareL2
 
     /// <summary>Per (sample, channel) L2 norms over the image plane, [k, c, 1, 1].</summary>
     private static Tensor ChannelNorms(Tensor t) => t.square().sum([2, 3], keepdim: true).sqrt();
-
-    private static Tensor Signs(long[] shape, AttackContext context) =>
-        context.Uniform(shape).lt(0.5).to_type(ScalarType.Float32).mul(2).sub(1);
 }
