@@ -2,8 +2,9 @@
 # The evaluation-engine benchmark (issue 14, item 9), one run, JSON on stdout. Run it on a quiet machine:
 #   benchmarks/engine-bench.sh [MODEL] [IMAGES] > engine-bench.json
 # MODEL defaults to the LeNet TorchScript fixture; IMAGES (default 1000) are the first MNIST test images.
-# Cases (all one libtorch thread except the workers case, batch 256, eps 0.1):
-#   pgd40, apgd-ce (100 steps), cw (100 steps, 1 binary-search step), fgsm at 1 eps vs a 7-eps sweep (the sweep
+# Cases (all one libtorch thread except the workers case, batch 256, eps 0.1; the model in its chosen memory format,
+# channels-last for the LeNet, except pgd40-contiguous, which measures that choice):
+#   pgd40, pgd40-contiguous, apgd-ce (100 steps), cw (100 steps, 1 binary-search step), fgsm at 1 eps vs a 7-eps sweep (the sweep
 #   shares one input gradient per batch; on FGSM_IMAGES, default 10000, so that the attack outweighs start-up),
 #   --workers 1 vs --workers 2 (pgd40 on WORKERS_IMAGES, default 10000: on 1000 images the fixed costs of start-up,
 #   the clean pass and the 256-sample more-steps check are a third of the run), and the plain PyTorch PGD-40 loop (benchmarks/pgd_reference.py) for the
@@ -53,6 +54,7 @@ PY
 
 {
   run pgd40 1 --attack pgd --eps 0.1 --steps 40
+  run pgd40-contiguous 1 --attack pgd --eps 0.1 --steps 40 --memory-format contiguous
   run apgd-ce 1 --attack apgd-ce --eps 0.1
   run cw 1 --attack cw --steps 100 --binary-search-steps 1
   run fgsm-1eps 1 --limit "$fgsm_images" --attack fgsm --eps 0.1
@@ -78,6 +80,8 @@ ratios = {}
 if "fgsm-1eps" in by and "fgsm-7eps" in by:
     ratios["fgsm_7eps_over_1eps_wall"] = by["fgsm-7eps"]["wall_seconds"] / by["fgsm-1eps"]["wall_seconds"]
     ratios["fgsm_7eps_over_1eps_attack"] = by["fgsm-7eps"]["attack_seconds"] / by["fgsm-1eps"]["attack_seconds"]
+if "pgd40" in by and "pgd40-contiguous" in by:
+    ratios["channels_last_speedup_pgd40_attack"] = by["pgd40-contiguous"]["attack_seconds"] / by["pgd40"]["attack_seconds"]
 if "workers-1" in by and "workers-2" in by:
     ratios["workers_2_speedup_wall"] = by["workers-1"]["wall_seconds"] / by["workers-2"]["wall_seconds"]
 if "autoattack-workers-2" in by and "original-autoattack-2-threads" in by:

@@ -72,18 +72,29 @@ public sealed record Square : Attack
             using var scope = NewDisposeScope();
             var active = margin.ge(0).nonzero().squeeze(1);
             if (active.numel() == 0) break;
-            var rows = context.Step(i).Select(active);
-            var x0 = x.index_select(0, active);
-            var current = adv.index_select(0, active);
+            var whole = active.numel() == n; // no sample broken yet: no rows to pick
+            var rows = whole ? context.Step(i) : context.Step(i).Select(active);
+            var x0 = whole ? x : x.index_select(0, active);
+            var current = whole ? adv : adv.index_select(0, active);
             var candidate = Norm == Norm.L2
                 ? SquareL2.Propose(x0, current, SquareL2.Side(Fraction(i), h, w), Eps, model.Lower, model.Upper, rows)
                 : ProposeLinf(x0, current, Fraction(i), rows, model);
-            var candidateMargin = Losses.Margin(model.Logits(candidate), goal.Classes.index_select(0, active), goal.IsTargeted);
+            var candidateMargin = Losses.Margin(model.Logits(candidate), whole ? goal.Classes : goal.Classes.index_select(0, active),
+                goal.IsTargeted);
             rows.CountQueries();
-            var improved = candidateMargin.lt(margin.index_select(0, active));
-            var taken = active.masked_select(improved);
-            var nextAdv = adv.index_copy(0, taken, candidate.index_select(0, improved.nonzero().squeeze(1)));
-            var nextMargin = margin.index_copy(0, taken, candidateMargin.masked_select(improved));
+            var improved = candidateMargin.lt(whole ? margin : margin.index_select(0, active));
+            Tensor nextAdv, nextMargin;
+            if (whole)
+            {
+                nextAdv = where(improved.view(-1, 1, 1, 1), candidate, adv);
+                nextMargin = where(improved, candidateMargin, margin);
+            }
+            else
+            {
+                var taken = active.masked_select(improved);
+                nextAdv = adv.index_copy(0, taken, candidate.index_select(0, improved.nonzero().squeeze(1)));
+                nextMargin = margin.index_copy(0, taken, candidateMargin.masked_select(improved));
+            }
             adv.Dispose();
             margin.Dispose();
             adv = nextAdv.MoveToOuterDisposeScope();
@@ -100,8 +111,8 @@ public sealed record Square : Attack
         var window = WindowMask(h, w, side, rows);
         var signs = rows.Signs([x0.shape[0], c, 1, 1]);
         var candidate = Replace(x0, current, window, signs, model);
-        var unchanged = (candidate - current).abs().lt(1e-7).logical_or(window.logical_not())
-            .flatten(1).all(1).reshape(-1, 1, 1, 1);
+        // unchanged: no pixel inside the square moved by 1e-7 or more (outside it nothing moves)
+        var unchanged = (candidate - current).abs_().mul_(window).flatten(1).amax(1).lt(1e-7).reshape(-1, 1, 1, 1);
         if (!unchanged.any().item<bool>()) return candidate;
         return where(unchanged, Replace(x0, current, window, signs.neg(), model), candidate);
     }

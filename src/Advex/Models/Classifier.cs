@@ -27,6 +27,7 @@ public sealed class Classifier : IDisposable
         Upper = upper;
         Kind = kind;
         Architecture = architecture;
+        MemoryFormat = kind == "native" && inputShape.Length == 3 ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous;
         if (normalization != null)
         {
             var c = inputShape[0];
@@ -59,14 +60,24 @@ public sealed class Classifier : IDisposable
     /// gradient-free attacks apply (<c>Attack.NeedsGradients</c>).</summary>
     public bool HasGradients => Backend == ModelBackend.Torch;
 
+    /// <summary>The memory layout image batches are handed to the module in (<see cref="MemoryFormats"/>):
+    /// channels-last for Advex's own image architectures (they run it by construction), contiguous for other modules
+    /// until the loader chooses (<see cref="ModelFormatRegistry"/>), so a trained model and its saved and reloaded
+    /// copy give identical logits.</summary>
+    public MemoryFormat MemoryFormat { get; set; }
+
     /// <summary>The model as named in messages: its file, else its architecture or kind.</summary>
     public string DisplayName => Source ?? Architecture ?? Kind;
 
     /// <summary>Logits [N, Classes] for pixels x [N, ...InputShape]. Throws when the model's output is not [N, C].</summary>
-    public Tensor Logits(Tensor x)
+    public Tensor Logits(Tensor x) => Logits(x, MemoryFormat);
+
+    /// <summary>Logits with the batch laid out in <paramref name="format"/> (the same values up to summation
+    /// order).</summary>
+    public Tensor Logits(Tensor x, MemoryFormat format)
     {
         using var scope = NewDisposeScope();
-        var input = mean is null ? x : (x - mean) / std!;
+        var input = MemoryFormats.Apply(mean is null ? x : (x - mean) / std!, format);
         Tensor logits;
         try
         {

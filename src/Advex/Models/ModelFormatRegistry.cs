@@ -42,6 +42,27 @@ public static class ModelFormatRegistry
         if (options.Architecture is { } arch && !format.TakesArchitecture)
             throw new AdvexException(
                 $"architecture {arch} applies to PyTorch state_dict checkpoints only; {path} is {format.Description}, which defines its own");
-        return format.Load(path, options);
+        var model = format.Load(path, options);
+        try
+        {
+            model.MemoryFormat = Layout(model, options.MemoryFormat, path);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The asked-for memory format, or the chosen one; channels-last is refused by name for a model that
+    /// cannot run it.</summary>
+    private static MemoryFormat Layout(Classifier model, MemoryFormat? asked, string path)
+    {
+        var works = MemoryFormats.Choose(model);
+        if (asked == MemoryFormat.ChannelsLast && works != MemoryFormat.ChannelsLast)
+            throw new AdvexException(
+                $"model {path} cannot run channels-last input (it needs a [C,H,W] image model on the torch backend that gives the same logits in both layouts); use --memory-format contiguous");
+        return asked ?? works;
     }
 }

@@ -13,12 +13,15 @@ namespace Advex.Models;
 /// <param name="Classes">the class count of that architecture; null to read it from the checkpoint's last layer</param>
 /// <param name="Backend">what runs the forward pass: TorchSharp (white-box) or ONNX Runtime (ONNX graphs,
 /// forward-only)</param>
+/// <param name="MemoryFormat">the layout image batches reach the module in; null chooses
+/// (<see cref="MemoryFormats.Choose"/>: channels-last where the module gives the same logits on it)</param>
 public sealed record ModelOptions(
     Normalization? Normalization = null,
     long[]? InputShape = null,
     string? Architecture = null,
     int? Classes = null,
-    ModelBackend Backend = ModelBackend.Torch)
+    ModelBackend Backend = ModelBackend.Torch,
+    MemoryFormat? MemoryFormat = null)
 {
     public static ModelOptions Default { get; } = new();
 

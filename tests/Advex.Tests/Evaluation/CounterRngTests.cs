@@ -25,6 +25,14 @@ public sealed class CounterRngTests
             }
         Assert.InRange(f.Average(), 0.48, 0.52);
         Assert.True(f.All(v => v > 0 && v < 1));
+        // a draw above the scalar path's limit takes the tensor path: the same values
+        var many = Enumerable.Range(0, (int)(CounterRng.ScalarPathLimit / 1000) + 2).Select(i => CounterRng.Key(9, (ulong)i)).ToArray();
+        using var large = CounterRng.Uniform(many, 1000);
+        var g = large.data<double>().ToArray();
+        Assert.True(many.Length * 1000L > CounterRng.ScalarPathLimit);
+        for (var r = 0; r < many.Length; r += 7)
+            for (var j = 0; j < 1000; j += 13)
+                Assert.Equal(CounterRng.UniformAt(many[r], j), g[r * 1000 + j]);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ using static TorchSharp.torch;
 /// uniform        = ((bits ≫ 11) + ½)·2⁻⁵³ ∈ (0, 1)
 /// </code>
 /// Row keys are computed in 64-bit unsigned integers on the CPU; element bits with int64 tensor ops (wrapping
-/// multiplication, logical shifts emulated by masking), so both paths give the same bits (tested).
+/// multiplication, logical shifts emulated by masking), or for small draws element by element in C#; all paths give
+/// the same bits (tested).
 /// </summary>
 public static class CounterRng
 {
@@ -60,9 +61,22 @@ public static class CounterRng
         return MixTensor(keys + j).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Draws of at most this many values are computed element by element on the CPU: a tensor op costs
+    /// microseconds however small its tensor, so a small draw (Square's window positions and signs, once per query)
+    /// is cheaper without the ~15 ops of the tensor path. Both paths give the same bits (tested).</summary>
+    public const long ScalarPathLimit = 1 << 16;
+
     /// <summary>Uniform (0, 1) float64 values [rows, perRow].</summary>
     public static Tensor Uniform(ulong[] rowKeys, long perRow)
     {
+        if (rowKeys.Length * perRow <= ScalarPathLimit)
+        {
+            var values = new double[rowKeys.Length * perRow];
+            for (var r = 0; r < rowKeys.Length; r++)
+                for (var j = 0L; j < perRow; j++)
+                    values[r * perRow + j] = UniformAt(rowKeys[r], j);
+            return tensor(values, [rowKeys.Length, perRow], ScalarType.Float64);
+        }
         using var scope = NewDisposeScope();
         var bits = ShiftRight(Bits(rowKeys, perRow), 11);
         return bits.to_type(ScalarType.Float64).add_(0.5).mul_(1.0 / (1UL << 53)).MoveToOuterDisposeScope();
