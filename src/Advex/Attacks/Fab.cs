@@ -121,28 +121,25 @@ public sealed record Fab : Attack
             using var scope = NewDisposeScope();
             var lin = Linearize(model, x, goal.Select(active));
             context.Select(active).CountGradients();
-            var x0 = Rows(xOrig, active);
+            var x0 = Iterates.Rows(xOrig, active);
             var (_, stay) = Keep(x, x0, lin.Logits, goal, active, ref bestAdv, ref bestNorm);
-            var rows = Rows(active, stay);
+            var rows = Iterates.Rows(active, stay);
             if (rows.numel() == 0) { Iterates.Replace(ref active, rows); break; }
-            x0 = Rows(x0, stay);
-            lin = new Linearization(Rows(lin.Logits, stay), Rows(lin.F, stay), Rows(lin.W, stay));
-            var stepped = Step(Rows(x, stay), x0, lin, model);
+            x0 = Iterates.Rows(x0, stay);
+            lin = new Linearization(Iterates.Rows(lin.Logits, stay), Iterates.Rows(lin.F, stay), Iterates.Rows(lin.W, stay));
+            var stepped = Step(Iterates.Rows(x, stay), x0, lin, model);
             var logits = model.Logits(stepped);
             context.Select(rows).CountQueries();
             var (success, left) = Keep(stepped, x0, logits, goal, rows, ref bestAdv, ref bestNorm);
             // an adversarial step is pulled back toward x_orig (eq. 6), to look for a smaller one
-            var next = Rows(where(LpBall.Broadcast(success, stepped), x0 + Beta * (stepped - x0), stepped), left);
+            var next = Iterates.Rows(where(LpBall.Broadcast(success, stepped), x0 + Beta * (stepped - x0), stepped), left);
             Iterates.Replace(ref x, next);
-            Iterates.Replace(ref active, Rows(rows, left));
+            Iterates.Replace(ref active, Iterates.Rows(rows, left));
         }
         x.Dispose();
         active.Dispose();
         return (bestAdv, bestNorm);
     }
-
-    /// <summary>The rows <paramref name="keep"/> of t (t itself when every row is kept).</summary>
-    private static Tensor Rows(Tensor t, Tensor keep) => keep.numel() == t.shape[0] ? t : t.index_select(0, keep);
 
     /// <summary>
     /// Records the adversarial points among <paramref name="points"/> (rows <paramref name="rows"/> of the run, with

@@ -74,15 +74,14 @@ public sealed record Square : Attack
             if (active.numel() == 0) break;
             var whole = active.numel() == n; // no sample broken yet: no rows to pick
             var rows = whole ? context.Step(i) : context.Step(i).Select(active);
-            var x0 = whole ? x : x.index_select(0, active);
-            var current = whole ? adv : adv.index_select(0, active);
+            var x0 = Iterates.Rows(x, active);
+            var current = Iterates.Rows(adv, active);
             var candidate = Norm == Norm.L2
                 ? SquareL2.Propose(x0, current, SquareL2.Side(Fraction(i), h, w), Eps, model.Lower, model.Upper, rows)
                 : ProposeLinf(x0, current, Fraction(i), rows, model);
-            var candidateMargin = Losses.Margin(model.Logits(candidate), whole ? goal.Classes : goal.Classes.index_select(0, active),
-                goal.IsTargeted);
+            var candidateMargin = Losses.Margin(model.Logits(candidate), Iterates.Rows(goal.Classes, active), goal.IsTargeted);
             rows.CountQueries();
-            var improved = candidateMargin.lt(whole ? margin : margin.index_select(0, active));
+            var improved = candidateMargin.lt(Iterates.Rows(margin, active));
             Tensor nextAdv, nextMargin;
             if (whole)
             {

@@ -59,6 +59,7 @@ public static class ModelFormatRegistry
     /// cannot run it.</summary>
     private static MemoryFormat Layout(Classifier model, MemoryFormat? asked, string path)
     {
+        if (asked == MemoryFormat.Contiguous) return MemoryFormat.Contiguous; // nothing to probe
         var works = MemoryFormats.Choose(model);
         if (asked == MemoryFormat.ChannelsLast && works != MemoryFormat.ChannelsLast)
             throw new AdvexException(
