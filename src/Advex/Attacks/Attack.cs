@@ -117,7 +117,7 @@ public abstract record Attack
             var (perturbed, t) = PerturbWithTrace(model, x0, goal, context.Stream(Name));
             trace = t;
             var candidate = perturbed.detach();
-            candidate = where(candidate.isfinite(), candidate, x0); // a NaN never leaves an attack
+            candidate = Finite.Or(candidate, x0); // a NaN never leaves an attack
             if (IsBounded) candidate = LpBall.Project(candidate, x0, Eps, Norm);
             adv = candidate.clamp(model.Lower, model.Upper);
         }

@@ -1,6 +1,7 @@
 namespace Advex.Tests.Evaluation;
 
 using Advex.Attacks;
+using Advex.Attacks.Core;
 using Advex.Data;
 using Advex.Evaluation;
 using Advex.Models;
@@ -52,5 +53,26 @@ public sealed class CascadeTests
         var alone = Records(new EvalOptions { BatchSize = 100 }, new Fgsm(0.2));
         Assert.Equal(alone.Select(r => (r.Index, r.Adversarial, r.L2)),
             records.Where(r => r.Run == 2).Select(r => (r.Index, r.Adversarial, r.L2)));
+    }
+
+    [Theory]
+    [InlineData("fgsm")]
+    [InlineData("pgd")]
+    public void A_run_at_eps_0_reuses_the_clean_predictions_and_records_what_the_attack_itself_returns(string name)
+    {
+        var sweep = AttackSweep.Build([name], [0, 0.1], new AttackSettings { Steps = 3 });
+        var records = Records(new EvalOptions { BatchSize = 64 }, [.. sweep]).Where(r => r.Run == 0).ToList();
+        using var single = new SingleThread();
+        using var model = ModelStore.Load(Path.Combine(Paths.TorchScript, "lenet.pt"));
+        using var all = DataSource.Load("mnist", "test");
+        var (x, y) = all.Batch(records.Select(r => r.Index).ToArray());
+        var run = sweep[0].Run(model, x, new Untargeted(y), AttackContext.Sequential((int)x.shape[0]));
+        Assert.Equal(run.Predictions.data<long>().ToArray(), records.Select(r => r.Adversarial));
+        Assert.Equal(run.Success.data<bool>().ToArray(), records.Select(r => r.Success));
+        Assert.Equal(run.L2.data<float>().ToArray(), records.Select(r => r.L2));
+        Assert.Equal(run.Linf.data<float>().ToArray(), records.Select(r => r.Linf));
+        Assert.True(run.Adversarial.eq(x).all().item<bool>());
+        Assert.All(records, r => Assert.Equal(r.Clean, r.Adversarial));
+        Assert.All(records, r => Assert.Equal(0, r.Gradients)); // the ball holds x alone: nothing was computed
     }
 }
