@@ -44,7 +44,7 @@ n = e["data"]["count"]
 case = {"case": name, "images": n, "wall_seconds": round(end - start, 3), "attack_seconds": round(secs, 3),
         "gradients_per_image": grads, "seconds_per_image": secs / n,
         "seconds_per_gradient_step_per_batch": (secs / (grads * -(-n // 256))) if grads else None,
-        "robust_accuracy": [r["robust_accuracy"] for r in runs]}
+        "robust_accuracy": [r["robust_accuracy"] for r in runs], "run_seconds": [r["seconds"] for r in runs]}
 stages = [r["stages"] for r in runs if r.get("stages")]
 if stages:
     case["stages"] = stages[0]
@@ -80,6 +80,11 @@ ratios = {}
 if "fgsm-1eps" in by and "fgsm-7eps" in by:
     ratios["fgsm_7eps_over_1eps_wall"] = by["fgsm-7eps"]["wall_seconds"] / by["fgsm-1eps"]["wall_seconds"]
     ratios["fgsm_7eps_over_1eps_attack"] = by["fgsm-7eps"]["attack_seconds"] / by["fgsm-1eps"]["attack_seconds"]
+    # the sweep's own cost per extra eps: runs eps 0.1 ... 0.3 each add one forward pass (eps 0 reuses the clean pass,
+    # eps 0.05 also computes the shared gradient); adding 5 of them to the one-eps run is the ratio's floor
+    extra = by["fgsm-7eps"]["run_seconds"][2:]
+    ratios["fgsm_attack_seconds_per_extra_eps"] = sum(extra) / len(extra)
+    ratios["fgsm_7eps_floor_over_1eps_wall"] = (by["fgsm-1eps"]["wall_seconds"] + 5 * sum(extra) / len(extra)) / by["fgsm-1eps"]["wall_seconds"]
 if "pgd40" in by and "pgd40-contiguous" in by:
     ratios["channels_last_speedup_pgd40_attack"] = by["pgd40-contiguous"]["attack_seconds"] / by["pgd40"]["attack_seconds"]
 if "workers-1" in by and "workers-2" in by:
