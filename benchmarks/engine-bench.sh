@@ -80,8 +80,8 @@ ratios = {}
 if "fgsm-1eps" in by and "fgsm-7eps" in by:
     ratios["fgsm_7eps_over_1eps_wall"] = by["fgsm-7eps"]["wall_seconds"] / by["fgsm-1eps"]["wall_seconds"]
     ratios["fgsm_7eps_over_1eps_attack"] = by["fgsm-7eps"]["attack_seconds"] / by["fgsm-1eps"]["attack_seconds"]
-    # the sweep's own cost per extra eps: runs eps 0.1 ... 0.3 each add one forward pass (eps 0 reuses the clean pass,
-    # eps 0.05 also computes the shared gradient); adding 5 of them to the one-eps run is the ratio's floor
+    # the cost of the sweep per extra eps: runs eps 0.1 ... 0.3 each add one forward pass (eps 0 reuses the clean pass,
+    # eps 0.05 also computes the shared gradient); adding 5 of them to the one-eps run gives the floor of the ratio
     extra = by["fgsm-7eps"]["run_seconds"][2:]
     ratios["fgsm_attack_seconds_per_extra_eps"] = sum(extra) / len(extra)
     ratios["fgsm_7eps_floor_over_1eps_wall"] = (by["fgsm-1eps"]["wall_seconds"] + 5 * sum(extra) / len(extra)) / by["fgsm-1eps"]["wall_seconds"]
