@@ -13,7 +13,10 @@ Outputs:
   tests/fixtures/checkpoints/lenet.pth             a state_dict with Advex's LeNet names (conv1, conv2, fc1-3)
   tests/fixtures/checkpoints/inputs.bin            float32 [4,3,64,64] pixels in [0,1] for resnet18
   tests/fixtures/checkpoints/lenet_inputs.bin      float32 [4,1,28,28] pixels in [0,1] for lenet
-  tests/fixtures/checkpoints/expected.json         versions and PyTorch's logits for both
+  tests/fixtures/checkpoints/lenet_training.pth    that state_dict inside a training checkpoint, saved from
+                                                   nn.DataParallel (module. names) with epoch, optimizer and args
+  tests/fixtures/checkpoints/lenet_two_models.pth  {"model": that state_dict, "ema": another LeNet's, "epoch": 3}
+  tests/fixtures/checkpoints/expected.json         versions and PyTorch's logits for the models
   tests/fixtures/photos/{astronaut,chelsea,coffee}.png  scikit-image's public-domain/CC0 photos at 224x224
 
 The weights are random and seeded. Every convolution and linear weight is drawn independently per element from
@@ -23,6 +26,7 @@ transposes or misplaces any tensor changes the logits) while letting git compres
 full-entropy floats would add 41 MB to every clone. The run is deterministic (fixed seed, one thread).
 """
 
+import copy
 import json
 import os
 import struct
@@ -121,6 +125,25 @@ def photos():
             os.path.join(PHOTOS, name + ".png"), optimize=True)
 
 
+def training_checkpoints(lenet, g, x):
+    """The two shapes of training checkpoint users ship: the state_dict of an nn.DataParallel model (every name
+    under module.) inside a dictionary with the epoch, the optimizer's state (tensors of its own) and the run's
+    arguments; and a dictionary with two state_dicts, the model and an exponential moving average of it. Returns the
+    second model (the EMA), whose logits expected.json records."""
+    wrapped = nn.DataParallel(copy.deepcopy(lenet))
+    optimizer = torch.optim.SGD(wrapped.parameters(), lr=0.0, momentum=0.9)  # lr 0: one step fills the momentum
+    F.cross_entropy(wrapped(x), torch.arange(len(x))).backward()                # buffers, the weights stay the same
+    optimizer.step()
+    assert all(torch.equal(a, b) for a, b in zip(wrapped.module.state_dict().values(), lenet.state_dict().values()))
+    torch.save({"epoch": 7, "state_dict": wrapped.state_dict(), "optimizer": optimizer.state_dict(), "best_acc": 0.25,
+                "args": {"arch": "lenet", "lr": 0.0, "momentum": 0.9}}, os.path.join(OUT, "lenet_training.pth"))
+    ema = LeNet()
+    randomize(ema, g)
+    torch.save({"model": lenet.state_dict(), "ema": ema.state_dict(), "epoch": 3},
+               os.path.join(OUT, "lenet_two_models.pth"))
+    return ema
+
+
 def main():
     torch.manual_seed(0)
     torch.set_num_threads(1)
@@ -147,12 +170,15 @@ def main():
     xl = torch.rand((SAMPLES, 1, 28, 28), generator=g)
     xl.numpy().astype("<f4").tofile(os.path.join(OUT, "lenet_inputs.bin"))
 
+    ema = training_checkpoints(lenet, g, xl)
+
     expected = {
         "command": COMMAND,
         "torch": torch.__version__,
         "torchvision": torchvision.__version__,
         "resnet18": {"input_shape": [3, 64, 64], "classes": 10, "logits": logits(resnet, x).tolist()},
         "lenet": {"input_shape": [1, 28, 28], "classes": 10, "logits": logits(lenet, xl).tolist()},
+        "lenet_ema": {"input_shape": [1, 28, 28], "classes": 10, "logits": logits(ema, xl).tolist()},
     }
     with open(os.path.join(OUT, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1)

@@ -41,6 +41,12 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
         Description = "the class count of --arch (default: the checkpoint's output layer)",
     };
 
+    public Option<string?> CheckpointKey { get; } = new("--checkpoint-key")
+    {
+        Description = "the entry of a training checkpoint that holds the state_dict, e.g. ema (default: the only " +
+                      "dictionary of tensors in it)",
+    };
+
     public Option<string> Backend { get; } = new("--backend")
     {
         Description = "torch (every model, gradients included) or onnxruntime (ONNX graphs, gradient-free attacks only)",
@@ -56,7 +62,7 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
 
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { Model, Data, DataDir, Split, Limit, Mean, Std, InputShape, Arch, Classes, Backend, MemoryFormat, Resize, CenterCrop, Grayscale, Label })
+        foreach (Option o in new Option[] { Model, Data, DataDir, Split, Limit, Mean, Std, InputShape, Arch, Classes, CheckpointKey, Backend, MemoryFormat, Resize, CenterCrop, Grayscale, Label })
             cmd.Options.Add(o);
     }
 
@@ -68,7 +74,7 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
         ModelForData.Load(ModelPath(p), new ModelOptions(Opts.ParseNormalization(p.GetValue(Mean), p.GetValue(Std)),
             p.GetResult(InputShape) is { Implicit: false } ? Opts.ParseShape(p.GetValue(InputShape)!) : null,
             p.GetValue(Arch), p.GetValue(Classes), ModelBackends.Parse(p.GetValue(Backend)!),
-            MemoryFormats.Parse(p.GetValue(MemoryFormat)!)), LoadData(p));
+            MemoryFormats.Parse(p.GetValue(MemoryFormat)!), p.GetValue(CheckpointKey)), LoadData(p));
 
     /// <summary>The data (loaded once; <see cref="LoadModel"/> loads it first).</summary>
     public Dataset LoadData(ParseResult p) => data ??=

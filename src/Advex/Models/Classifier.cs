@@ -53,6 +53,10 @@ public sealed class Classifier : IDisposable
     /// <summary>Where the model was loaded from (named in error messages), when it was loaded from a file.</summary>
     public string? Source { get; init; }
 
+    /// <summary>The entry of a training checkpoint the weights came from (e.g. <c>state_dict</c>, <c>ema</c>); null when the
+    /// file is the state_dict itself or not a checkpoint.</summary>
+    public string? CheckpointEntry { get; init; }
+
     /// <summary>What runs the forward pass (<see cref="ModelBackend.Torch"/> unless loaded for ONNX Runtime).</summary>
     public ModelBackend Backend { get; init; } = ModelBackend.Torch;
 

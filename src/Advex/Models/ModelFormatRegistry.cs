@@ -42,6 +42,9 @@ public static class ModelFormatRegistry
         if (options.Architecture is { } arch && !format.TakesArchitecture)
             throw new AdvexException(
                 $"architecture {arch} applies to PyTorch state_dict checkpoints only; {path} is {format.Description}, which defines its own");
+        if (options.CheckpointKey is { } key && !format.TakesArchitecture)
+            throw new AdvexException(
+                $"checkpoint key {key} applies to PyTorch training checkpoints only; {path} is {format.Description}");
         var model = format.Load(path, options);
         try
         {

@@ -15,13 +15,16 @@ namespace Advex.Models;
 /// forward-only)</param>
 /// <param name="MemoryFormat">the layout image batches reach the module in; null chooses
 /// (<see cref="MemoryFormats.Choose"/>: channels-last where the module gives the same logits on it)</param>
+/// <param name="CheckpointKey">the entry of a training checkpoint that holds the state_dict (e.g. <c>ema</c>); null
+/// for a plain state_dict, or for a checkpoint with a single dictionary of tensors; only checkpoints take one</param>
 public sealed record ModelOptions(
     Normalization? Normalization = null,
     long[]? InputShape = null,
     string? Architecture = null,
     int? Classes = null,
     ModelBackend Backend = ModelBackend.Torch,
-    MemoryFormat? MemoryFormat = null)
+    MemoryFormat? MemoryFormat = null,
+    string? CheckpointKey = null)
 {
     public static ModelOptions Default { get; } = new();
 

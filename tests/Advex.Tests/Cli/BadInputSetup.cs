@@ -30,6 +30,7 @@ public sealed class BadInputSetup : IDisposable
         .Replace("{cnn_pt}", Path.Combine(Paths.Fixtures, "onnx", "cnn.pt"))
         .Replace("{resnet18_pth}", Path.Combine(Paths.Fixtures, "checkpoints", "resnet18.pth"))
         .Replace("{lenet_pth}", Path.Combine(Paths.Fixtures, "checkpoints", "lenet.pth"))
+        .Replace("{two_models_pth}", Path.Combine(Paths.Fixtures, "checkpoints", "lenet_two_models.pth"))
         .Replace("{cifar10}", Path.Combine(Paths.Fixtures, "cifar10"))
         .Replace("{cifar_png}", Path.Combine(Paths.Fixtures, "images", "cifar-png"))
         .Replace("{photos}", Path.Combine(Paths.Fixtures, "images", "photos"))

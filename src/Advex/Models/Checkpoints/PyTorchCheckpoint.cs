@@ -9,7 +9,9 @@ using static TorchSharp.torch;
 /// <c>torch.save</c> file and a TorchScript file are both zip archives, often both named <c>.pt</c>: they are told
 /// apart by content, TorchScript's archive holding <c>constants.pkl</c> and a <c>code/</c> folder, a
 /// <c>state_dict</c>'s only <c>data.pkl</c> and its tensors' <c>data/</c>. A file saved with the legacy
-/// (non-zip) <c>torch.save</c> is recognised by its pickle header, and refused with how to re-save it.
+/// (non-zip) <c>torch.save</c> is recognised by its pickle header, and refused with how to re-save it. A training
+/// checkpoint's state_dict is found inside it (<see cref="StateDict.Read"/>), and a <c>module.</c> prefix
+/// (DataParallel) is removed (<see cref="StateDict.WithoutPrefix"/>).
 /// </summary>
 public static class PyTorchCheckpoint
 {
@@ -44,7 +46,8 @@ public static class PyTorchCheckpoint
         var name = options.Architecture ?? throw new AdvexException(
             $"{path} is a PyTorch state_dict (weights only): give the architecture it belongs to ({CheckpointArchitectures.Help})");
         var architecture = CheckpointArchitectures.Get(name);
-        var source = StateDict.Read(path);
+        var (read, entry) = StateDict.Read(path, options.CheckpointKey);
+        var (source, _) = StateDict.WithoutPrefix(read, architecture.HeadKey);
         try
         {
             var classes = options.Classes ?? ClassesOf(source, architecture);
@@ -57,6 +60,7 @@ public static class PyTorchCheckpoint
                 return new Classifier(module, shape, classes, options.Normalization, kind: "checkpoint", architecture: architecture.Name)
                 {
                     Source = path,
+                    CheckpointEntry = entry,
                 };
             }
             catch

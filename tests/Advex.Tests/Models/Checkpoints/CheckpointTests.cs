@@ -68,6 +68,57 @@ public sealed class CheckpointTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_training_checkpoint_saved_from_data_parallel_gives_the_state_dicts_logits()
+    {
+        // {"epoch", "state_dict" (every name under module.), "optimizer" (momentum tensors of its own), "best_acc", "args"}
+        var path = Path.Combine(Dir, "lenet_training.pth");
+        using var model = ModelStore.Load(path, new ModelOptions(Architecture: "lenet"));
+        Assert.Equal("state_dict", model.CheckpointEntry);
+        Assert.Equal(10, model.Classes); // read from module.fc3.weight
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var diff = MaxAbsDiff(model.Logits(Floats("lenet_inputs.bin", [4, 1, 28, 28])), ExpectedLogits("lenet"));
+        Assert.True(diff <= 1e-5, $"max |logit difference| {diff} exceeds 1e-5");
+    }
+
+    [Theory]
+    [InlineData("model", "lenet")]
+    [InlineData("ema", "lenet_ema")]
+    public void The_checkpoint_key_picks_one_of_two_state_dicts(string key, string expected)
+    {
+        var path = Path.Combine(Dir, "lenet_two_models.pth");
+        using var model = ModelStore.Load(path, new ModelOptions(Architecture: "lenet", CheckpointKey: key));
+        Assert.Equal(key, model.CheckpointEntry);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var logits = model.Logits(Floats("lenet_inputs.bin", [4, 1, 28, 28]));
+        var diff = MaxAbsDiff(logits, ExpectedLogits(expected));
+        Assert.True(diff <= 1e-5, $"max |logit difference| {diff} exceeds 1e-5");
+        // the two models differ, so picking the wrong entry would show
+        Assert.True(MaxAbsDiff(ExpectedLogits("lenet"), ExpectedLogits("lenet_ema")) > 0.1);
+    }
+
+    [Fact]
+    public void A_prefix_is_removed_only_when_every_name_has_it_and_it_uncovers_the_output_layer()
+    {
+        using var scope = NewDisposeScope();
+        Dictionary<string, Tensor> Names(params string[] keys) => keys.ToDictionary(k => k, _ => zeros(1));
+        var (stripped, prefix) = StateDict.WithoutPrefix(Names("module.model.fc.weight", "module.model.conv.weight"), "fc.weight");
+        Assert.Equal("module.model.", prefix);
+        Assert.Equal(["fc.weight", "conv.weight"], stripped.Keys);
+        // one name without the prefix: nothing is removed, and the key check names the difference
+        (stripped, prefix) = StateDict.WithoutPrefix(Names("module.fc.weight", "conv.weight"), "fc.weight");
+        Assert.Equal("", prefix);
+        Assert.Equal(["module.fc.weight", "conv.weight"], stripped.Keys);
+        // the output layer is already there (an architecture with a submodule called module): names stay
+        (stripped, prefix) = StateDict.WithoutPrefix(Names("fc.weight", "fc.bias"), "fc.weight");
+        Assert.Equal("", prefix);
+        // removing the prefix would not give the output layer: names stay
+        (_, prefix) = StateDict.WithoutPrefix(Names("backbone.conv.weight", "backbone.head.weight"), "fc.weight");
+        Assert.Equal("", prefix);
+    }
+
+    [Fact]
     public void A_state_dict_pt_and_a_torchscript_pt_are_told_apart_by_content()
     {
         var copy = Path.Combine(Paths.TempDir(), "weights.pt");
