@@ -1,6 +1,7 @@
 namespace Advex.Cli;
 
 using System.CommandLine;
+using Advex.Cli.Options;
 using Advex.Data;
 using Advex.Models;
 
@@ -24,10 +25,7 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
     public Option<string?> Mean { get; } = Opts.Mean();
     public Option<string?> Std { get; } = Opts.Std();
     public Option<string> InputShape { get; } = Opts.InputShape();
-    public Option<int?> Resize { get; } = Opts.Resize();
-    public Option<int?> CenterCrop { get; } = Opts.CenterCrop();
-    public Option<bool> Grayscale { get; } = Opts.Grayscale();
-    public Option<string?> Label { get; } = Opts.Label();
+    public DataTransformFlags Transforms { get; } = new();
 
     private Dataset? data;
 
@@ -62,7 +60,8 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
 
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { Model, Data, DataDir, Split, Limit, Mean, Std, InputShape, Arch, Classes, CheckpointKey, Backend, MemoryFormat, Resize, CenterCrop, Grayscale, Label })
+        foreach (Option o in new Option[] { Model, Data, DataDir, Split, Limit, Mean, Std, InputShape, Arch, Classes, CheckpointKey, Backend, MemoryFormat }
+                     .Concat(Transforms.All))
             cmd.Options.Add(o);
     }
 
@@ -78,5 +77,5 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
 
     /// <summary>The data (loaded once; <see cref="LoadModel"/> loads it first).</summary>
     public Dataset LoadData(ParseResult p) => data ??=
-        Opts.LoadData(p.GetValue(Data)!, p.GetValue(Split)!, p.GetValue(DataDir), p.GetValue(Limit), options: Opts.ReadDataOptions(p, Resize, CenterCrop, Grayscale, Label));
+        Opts.LoadData(p.GetValue(Data)!, p.GetValue(Split)!, p.GetValue(DataDir), p.GetValue(Limit), options: Transforms.Read(p));
 }

@@ -12,6 +12,7 @@ public sealed class AdvGanFlags
     private readonly Option<string> target = new("--target") { Description = "the model to attack: TorchScript .pt, native model.json or a train output folder", Required = true };
     private readonly Option<string> data = Opts.Data();
     private readonly Option<string?> dataDir = Opts.DataDir();
+    private readonly DataTransformFlags transforms = new();
     private readonly Option<int?> limit = Opts.Limit();
     private readonly Option<int> epochs = new("--epochs") { Description = "training epochs", DefaultValueFactory = _ => D.Epochs };
     private readonly Option<double> eps = new("--eps") { Description = "L∞ budget: δ is clamped to ±eps", DefaultValueFactory = _ => D.Eps };
@@ -37,13 +38,13 @@ public sealed class AdvGanFlags
                  {
                      target, data, dataDir, limit, epochs, eps, advLambda, pertLambda, c, margin, targetClass, batch, lr, seed,
                      outDir, resume, mean, std, shape, json, quiet,
-                 })
+                 }.Concat(transforms.All))
             cmd.Options.Add(o);
     }
 
     public AdvGanJob Job(ParseResult p) => new AdvGanJob
     {
-        Target = p.GetValue(target)!, Data = p.GetValue(data)!, DataDir = p.GetValue(dataDir), Limit = p.GetValue(limit),
+        Target = p.GetValue(target)!, Data = p.GetValue(data)!, DataDir = p.GetValue(dataDir), DataOptions = transforms.Read(p), Limit = p.GetValue(limit),
         Options = new AdvGanOptions
         {
             Eps = p.GetValue(eps), AdvLambda = p.GetValue(advLambda), PertLambda = p.GetValue(pertLambda),

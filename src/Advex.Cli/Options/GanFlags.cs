@@ -9,6 +9,7 @@ public sealed class GanFlags
 {
     private readonly Option<string> data = Opts.Data();
     private readonly Option<string?> dataDir = Opts.DataDir();
+    private readonly DataTransformFlags transforms = new();
     private readonly Option<int> epochs = new("--epochs") { Description = "training epochs", DefaultValueFactory = _ => new GanOptions().Epochs };
     private readonly Option<int> batch = new("--batch-size") { Description = "batch size", DefaultValueFactory = _ => new GanOptions().BatchSize };
     private readonly Option<string> arch = new("--arch") { Description = "dcgan, fc (seed 001's fully connected GAN) or dcgan-small (the demo's)", DefaultValueFactory = _ => new GanOptions().Architecture };
@@ -23,13 +24,13 @@ public sealed class GanFlags
 
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { data, dataDir, epochs, batch, arch, seed, limit, outDir, resume, scorer, scoreSamples, json, quiet })
+        foreach (Option o in new Option[] { data, dataDir, epochs, batch, arch, seed, limit, outDir, resume, scorer, scoreSamples, json, quiet }.Concat(transforms.All))
             cmd.Options.Add(o);
     }
 
     public GanJob Job(ParseResult p) => new GanJob
     {
-        Data = p.GetValue(data)!, DataDir = p.GetValue(dataDir), Limit = p.GetValue(limit),
+        Data = p.GetValue(data)!, DataDir = p.GetValue(dataDir), DataOptions = transforms.Read(p), Limit = p.GetValue(limit),
         Options = new GanOptions
         {
             Architecture = p.GetValue(arch)!, Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch),

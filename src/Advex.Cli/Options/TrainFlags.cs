@@ -10,6 +10,7 @@ public sealed class TrainFlags
 {
     private readonly Option<string> data = Opts.Data();
     private readonly Option<string?> dataDir = Opts.DataDir();
+    private readonly DataTransformFlags transforms = new();
     private readonly Option<string> model = new("--model") { Description = Advex.Models.Architectures.Help, DefaultValueFactory = _ => "lenet" };
     private readonly Option<int> epochs = new("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 5 };
     private readonly Option<int> batch = new("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 64 };
@@ -67,7 +68,7 @@ public sealed class TrainFlags
                      data, dataDir, model, epochs, batch, optimizer, lr, momentum, nesterov, weightDecay, plateau, seed, limit,
                      outDir, resume, mean, std, json, quiet, schedule, adv, eps, alpha, advSteps, beta, earlyStopping, heldout,
                      heldoutSteps, noise, gradAlign, classes,
-                 })
+                 }.Concat(transforms.All))
             cmd.Options.Add(o);
     }
 
@@ -102,7 +103,7 @@ public sealed class TrainFlags
             throw new AdvexException("--heldout applies to adversarial training (--adv)");
         return new TrainJob
         {
-            Data = p.GetValue(data)!, DataDir = p.GetValue(dataDir), Limit = p.GetValue(limit),
+            Data = p.GetValue(data)!, DataDir = p.GetValue(dataDir), DataOptions = transforms.Read(p), Limit = p.GetValue(limit),
             Classes = p.GetValue(classes), Options = options, Adversarial = hardening, OutDir = p.GetValue(outDir)!,
             Resume = p.GetValue(resume), Json = p.GetValue(json),
         };

@@ -20,8 +20,8 @@ public static class AdvGanWorkflow
         var options = job.Validate(target.Classes).Options;
         var clock = Stopwatch.StartNew();
         const string stage = "advgan";
-        using var train = DataSource.Load(job.Data, "train", job.DataDir, null, job.Limit);
-        using var validation = DataSource.Load(job.Data, "test", job.DataDir, null, job.ValidationCount);
+        using var train = DataSource.Load(job.Data, "train", job.DataDir, null, job.Limit, job.DataOptions);
+        using var validation = DataSource.Load(job.Data, "test", job.DataDir, null, job.ValidationCount, job.DataOptions);
         Directory.CreateDirectory(job.OutDir);
         var goal = options.TargetClass is { } t ? $"targeted at class {t}" : "untargeted";
         JobProgress.Say(progress, stage, $"Training AdvGAN ({goal}) against {job.Target} on {job.Data} ({train.Count} images), {options.Epochs} epochs, " +

@@ -23,12 +23,12 @@ public static class GanWorkflow
         var options = job.Validate().Options;
         var clock = Stopwatch.StartNew();
         var stage = $"gan {options.Architecture}";
-        using var train = DataSource.Load(job.Data, "train", job.DataDir, null, job.Limit);
+        using var train = DataSource.Load(job.Data, "train", job.DataDir, null, job.Limit, job.DataOptions);
         Directory.CreateDirectory(job.OutDir);
         using var scorer = options.ScoreSamples == 0 ? null : LoadScorer(job, progress, stage);
         if (scorer != null)
         {
-            using var test = DataSource.Load(job.Data, "test", job.DataDir);
+            using var test = DataSource.Load(job.Data, "test", job.DataDir, null, null, job.DataOptions);
             JobProgress.Say(progress, stage,
                 $"scorer: Inception Score of {test.Count} real {job.Data} test images = {MnistInceptionScore.Score(scorer, test):F3}");
         }
@@ -62,8 +62,8 @@ public static class GanWorkflow
         var cached = Path.Combine(job.OutDir, ScorerDir);
         if (File.Exists(Path.Combine(cached, ModelStore.ManifestName))) return ModelStore.Load(cached);
         JobProgress.Say(progress, stage, $"no scorer given: training a LeNet on {job.Data} for the Inception Score (2 epochs, cached in {cached})");
-        using var train = DataSource.Load(job.Data, "train", job.DataDir);
-        using var test = DataSource.Load(job.Data, "test", job.DataDir);
+        using var train = DataSource.Load(job.Data, "train", job.DataDir, null, null, job.DataOptions);
+        using var test = DataSource.Load(job.Data, "test", job.DataDir, null, null, job.DataOptions);
         var result = new Trainer().Train(train, test, new TrainOptions { Epochs = 2, Seed = 0 }, cached);
         JobProgress.Say(progress, stage, $"scorer test accuracy {result.TestAccuracy:P2}");
         return result.Model;

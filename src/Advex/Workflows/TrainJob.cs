@@ -1,5 +1,7 @@
 namespace Advex.Workflows;
 
+using Advex.Data;
+
 using Advex.Defenses;
 using Advex.Training;
 
@@ -13,6 +15,9 @@ public sealed record TrainJob
     public string Data { get; init; } = "mnist";
 
     public string? DataDir { get; init; }
+
+    /// <summary>How the data is read: image transforms of an <c>images:</c> folder, the CIFAR-100 label.</summary>
+    public DataOptions DataOptions { get; init; } = DataOptions.None;
 
     /// <summary>Train on the first N training images only.</summary>
     public int? Limit { get; init; }

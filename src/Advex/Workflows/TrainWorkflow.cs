@@ -26,8 +26,8 @@ public static class TrainWorkflow
         var options = job.Options.Validate();
         var adversarial = job.Adversarial;
         var clock = Stopwatch.StartNew();
-        using var all = DataSource.Load(job.Data, "train", job.DataDir, job.Classes, job.Limit);
-        using var test = DataSource.Load(job.Data, "test", job.DataDir, job.Classes);
+        using var all = DataSource.Load(job.Data, "train", job.DataDir, job.Classes, job.Limit, job.DataOptions);
+        using var test = DataSource.Load(job.Data, "test", job.DataDir, job.Classes, null, job.DataOptions);
         if (!all.ClassNamesKnown)
             throw new AdvexException(
                 $"data {job.Data} does not name its classes: give classes K (its training labels span 0..{all.LabelArray.Max()})");
@@ -46,6 +46,7 @@ public static class TrainWorkflow
             OnEpoch = m => JobProgress.Say(progress, stage, EpochLine(m)),
         };
         var provenance = new Dictionary<string, object?> { ["data_dir"] = job.DataDir, ["limit"] = job.Limit };
+        if (job.DataOptions != DataOptions.None) provenance["data_options"] = Describe(job.DataOptions);
         if (adversarial != null) provenance["adversarial"] = adversarial;
         var result = t.Train(train, test, options, job.OutDir, job.Resume, provenance);
 
@@ -57,6 +58,17 @@ public static class TrainWorkflow
         JsonOutput.Write(Path.Combine(job.OutDir, "training.json"), summary);
         if (job.Json != null) JsonOutput.Write(job.Json, summary);
         return new TrainOutcome(result.Model, summary, Path.GetFullPath(job.OutDir));
+    }
+
+    /// <summary>The data options given, by their flag names (model.json's <c>training.data_options</c>).</summary>
+    private static Dictionary<string, object> Describe(DataOptions o)
+    {
+        var given = new Dictionary<string, object>();
+        if (o.Resize is { } r) given["resize"] = r;
+        if (o.CenterCrop is { } c) given["center_crop"] = c;
+        if (o.Grayscale) given["grayscale"] = true;
+        if (o.Label is { } l) given["label"] = l;
+        return given;
     }
 
     private static string Describe(TrainJob job, int train, int heldout, int test)

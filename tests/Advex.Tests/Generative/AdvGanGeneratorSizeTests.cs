@@ -27,6 +27,23 @@ public sealed class AdvGanGeneratorSizeTests
         Assert.Equal([1L, c, h, w], cropped.shape);
     }
 
+    [Theory]
+    [InlineData(1, 16, 16)]
+    [InlineData(3, 16, 45)]
+    [InlineData(1, 28, 28)]
+    [InlineData(3, 32, 32)]
+    public void The_discriminator_scores_every_size_the_generator_takes(int c, int h, int w)
+    {
+        manual_seed(1);
+        using var d = new Advex.Generative.AdvGanDiscriminator(c);
+        using var scope = NewDisposeScope();
+        var x = rand(3, c, h, w);
+        var score = d.call(x);
+        Assert.Equal([3L], score.shape);
+        Assert.True(score.isfinite().all().item<bool>());
+        score.sum().backward(); // trainable at that size
+    }
+
     [Fact]
     public void Images_below_16_pixels_are_refused()
     {
