@@ -15,6 +15,7 @@ Outputs:
   tests/fixtures/checkpoints/lenet_inputs.bin      float32 [4,1,28,28] pixels in [0,1] for lenet
   tests/fixtures/checkpoints/lenet_training.pth    that state_dict inside a training checkpoint, saved from
                                                    nn.DataParallel (module. names) with epoch, optimizer and args
+  tests/fixtures/checkpoints/lenet_lightning.ckpt  that state_dict laid out as a PyTorch Lightning checkpoint
   tests/fixtures/checkpoints/lenet_two_models.pth  {"model": that state_dict, "ema": another LeNet's, "epoch": 3}
   tests/fixtures/checkpoints/expected.json         versions and PyTorch's logits for the models
   tests/fixtures/photos/{astronaut,chelsea,coffee}.png  scikit-image's public-domain/CC0 photos at 224x224
@@ -26,6 +27,7 @@ transposes or misplaces any tensor changes the logits) while letting git compres
 full-entropy floats would add 41 MB to every clone. The run is deterministic (fixed seed, one thread).
 """
 
+import argparse
 import copy
 import json
 import os
@@ -137,6 +139,12 @@ def training_checkpoints(lenet, g, x):
     assert all(torch.equal(a, b) for a, b in zip(wrapped.module.state_dict().values(), lenet.state_dict().values()))
     torch.save({"epoch": 7, "state_dict": wrapped.state_dict(), "optimizer": optimizer.state_dict(), "best_acc": 0.25,
                 "args": {"arch": "lenet", "lr": 0.0, "momentum": 0.9}}, os.path.join(OUT, "lenet_training.pth"))
+    # the layout of a PyTorch Lightning .ckpt: a LightningModule holding the network as self.model, its optimizer
+    # states in a list, and hyper-parameters as an argparse.Namespace (a Python object the reader must step over)
+    torch.save({"epoch": 2, "global_step": 100, "pytorch-lightning_version": "1.9.0",
+                "state_dict": {"model." + k: v for k, v in lenet.state_dict().items()},
+                "optimizer_states": [optimizer.state_dict()], "lr_schedulers": [],
+                "hyper_parameters": argparse.Namespace(arch="lenet", lr=0.0)}, os.path.join(OUT, "lenet_lightning.ckpt"))
     ema = LeNet()
     randomize(ema, g)
     torch.save({"model": lenet.state_dict(), "ema": ema.state_dict(), "epoch": 3},

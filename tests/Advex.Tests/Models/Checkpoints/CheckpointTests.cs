@@ -67,14 +67,17 @@ public sealed class CheckpointTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(diff <= 1e-5, $"max |logit difference| {diff} exceeds 1e-5");
     }
 
-    [Fact]
-    public void A_training_checkpoint_saved_from_data_parallel_gives_the_state_dicts_logits()
+    [Theory]
+    // {"epoch", "state_dict" (every name under module.), "optimizer" (momentum tensors of its own), "best_acc", "args"}
+    [InlineData("lenet_training.pth")]
+    // Lightning's layout: "state_dict" (names under model.), "optimizer_states", "hyper_parameters" (a Namespace), ...
+    [InlineData("lenet_lightning.ckpt")]
+    public void A_training_checkpoint_gives_the_logits_of_the_state_dict_inside_it(string file)
     {
-        // {"epoch", "state_dict" (every name under module.), "optimizer" (momentum tensors of its own), "best_acc", "args"}
-        var path = Path.Combine(Dir, "lenet_training.pth");
+        var path = Path.Combine(Dir, file);
         using var model = ModelStore.Load(path, new ModelOptions(Architecture: "lenet"));
         Assert.Equal("state_dict", model.CheckpointEntry);
-        Assert.Equal(10, model.Classes); // read from module.fc3.weight
+        Assert.Equal(10, model.Classes); // read from fc3.weight under its prefix
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var diff = MaxAbsDiff(model.Logits(Floats("lenet_inputs.bin", [4, 1, 28, 28])), ExpectedLogits("lenet"));
