@@ -23,7 +23,8 @@ public static class EvalAggregate
         {
             CleanAccuracy = cleanAccuracy,
             Model = new ModelInfo(manifest.ModelPath, config.Model.Kind, config.Model.Architecture, config.Model.Classes,
-                config.Model.InputShape, config.Model.Mean, config.Model.Std),
+                config.Model.InputShape, config.Model.Mean, config.Model.Std, config.Model.Backend, config.Model.MemoryFormat,
+                config.Model.CheckpointEntry),
             Data = new DataInfo(config.Data.Spec, config.Data.Split, n),
             Seed = config.Seed,
             Runs = runs,

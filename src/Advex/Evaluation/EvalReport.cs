@@ -22,8 +22,9 @@ public sealed record EvalReport
     public required Provenance Provenance { get; init; }
 }
 
+/// <summary>The evaluated model as eval.json describes it: run.json's model configuration plus its path.</summary>
 public sealed record ModelInfo(string Path, string Kind, string? Architecture, int Classes, long[] InputShape,
-    double[]? Mean, double[]? Std);
+    double[]? Mean, double[]? Std, string? Backend = null, string? MemoryFormat = null, string? CheckpointEntry = null);
 
 public sealed record DataInfo(string Spec, string Split, int Count);
 

@@ -133,6 +133,7 @@ public sealed class Classifier : IDisposable
         using var _ = no_grad();
         var lo = x.min().item<float>();
         var hi = x.max().item<float>();
+        if (float.IsNaN(lo) || float.IsNaN(hi)) throw new AdvexException("input holds NaN values"); // min and max propagate NaN
         if (lo < Lower - 1e-6 || hi > Upper + 1e-6)
             throw new AdvexException($"input values span [{lo}, {hi}], outside the model's bounds [{Lower}, {Upper}]");
     }

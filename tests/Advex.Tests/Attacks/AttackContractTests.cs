@@ -57,6 +57,20 @@ public sealed class AttackContractTests(TrainedLeNet lenet)
 
     [Theory]
     [MemberData(nameof(AllAttacks))]
+    public void Attack_refuses_inputs_outside_the_box_and_nan_inputs_by_name(string name)
+    {
+        using var scope = NewDisposeScope();
+        var attack = Create(name);
+        var (x, y) = lenet.Test.Slice(0, 4);
+        var nan = x.clone();
+        nan[2, 0, 5, 5] = tensor(float.NaN);
+        Assert.Contains("NaN", Assert.Throws<AdvexException>(() => attack.Run(lenet.Model, nan, new Untargeted(y))).Message);
+        Assert.Contains("outside the model's bounds",
+            Assert.Throws<AdvexException>(() => attack.Run(lenet.Model, x * 2 - 0.5, new Untargeted(y))).Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllAttacks))]
     public void Attack_with_same_seed_gives_identical_output(string name)
     {
         using var scope = NewDisposeScope();
