@@ -123,9 +123,8 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
             var gradientsBefore = context.GradientCounts.ToArray();
             var queriesBefore = context.QueryCounts.ToArray();
             var clock = Stopwatch.StartNew();
-            var result = whole && cleanIsExact && OnlyX(attack)
-                ? Unperturbed(x, goal, clean)
-                : attack.Run(model, xs, goalS, ctx);
+            var shortcut = whole && cleanIsExact && OnlyX(attack);
+            var result = shortcut ? Unperturbed(x, goal, clean) : attack.Run(model, xs, goalS, ctx);
             seconds = clock.Elapsed.TotalSeconds;
             if (whole) onBatchResult?.Invoke(r, idx, result);
             using (no_grad())
@@ -151,6 +150,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
                             result.Adversarial[k].data<float>().ToArray()));
                 }
             }
+            if (shortcut) SpotCheck(attack, x, goal, rows, context, adv, success, l2, linf, gradients, queries);
             if (moreSteps.Contains(r)) MoreSteps(attack, x, goal, labels, rows, context, robustMore);
             if (attack.IsRandomized) Repeat(attack, x, goal, rows, adv, l2, linf, reproducible);
         }
@@ -163,8 +163,34 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
     /// <summary>A bounded attack at ε = 0 can only return x itself (<c>Attack.Run</c> projects onto the ε-ball;
     /// the first point of most ε sweeps), and the clean pass has already predicted x, in this very batch: reusing its
     /// predictions, when two clean passes agreed on every row, saves a forward pass per batch and gives the same
-    /// records. Not for AutoAttack, whose records carry a trace per stage.</summary>
+    /// records. The first few dataset indices are still attacked (<see cref="SpotCheck"/>). Not for AutoAttack,
+    /// whose records carry a trace per stage.</summary>
     private static bool OnlyX(Attack attack) => attack.IsBounded && attack.Eps == 0 && attack is not AutoAttack;
+
+    /// <summary>Really attacks, at ε = 0, the rows among the first dataset indices and records what that gives, so
+    /// that the <c>eps_zero_unchanged</c> and <c>perturbation_within_eps</c> checks still test the attack on
+    /// them.</summary>
+    private void SpotCheck(Attack attack, Tensor x, AttackGoal goal, long[] rows, AttackContext context, long[] adv,
+        bool[] success, float[] l2, float[] linf, long[] gradients, long[] queries)
+    {
+        var picked = rows.Where(i => idx[i] < EvalOptions.RepeatSamples).ToArray();
+        if (picked.Length == 0) return;
+        using var scope = NewDisposeScope();
+        using var t = tensor(picked, ScalarType.Int64);
+        var (gradientsBefore, queriesBefore) = (context.GradientCounts.ToArray(), context.QueryCounts.ToArray());
+        var real = attack.Run(model, x.index_select(0, t), goal.Select(t), context.Select(t));
+        var pred = real.Predictions.data<long>().ToArray();
+        var ok = real.Success.data<bool>().ToArray();
+        var l2s = real.L2.data<float>().ToArray();
+        var linfs = real.Linf.data<float>().ToArray();
+        for (var k = 0; k < picked.Length; k++)
+        {
+            var i = picked[k];
+            (adv[i], success[i], l2[i], linf[i]) = (pred[k], ok[k], l2s[k], linfs[k]);
+            gradients[i] = context.GradientCounts[i] - gradientsBefore[i];
+            queries[i] = context.QueryCounts[i] - queriesBefore[i];
+        }
+    }
 
     /// <summary>What <c>Attack.Run</c> returns for x at ε = 0, from the clean predictions.</summary>
     private AttackResult Unperturbed(Tensor x, AttackGoal goal, long[] clean)

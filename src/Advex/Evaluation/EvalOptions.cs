@@ -25,7 +25,8 @@ public sealed record EvalOptions
     /// <summary>The first dataset indices that the "more steps" sanity check reruns.</summary>
     public const int MoreStepsSamples = 256;
 
-    /// <summary>The first dataset indices on which randomized attacks are repeated alone (reproducibility check).</summary>
+    /// <summary>The first dataset indices on which randomized attacks are repeated alone (reproducibility check),
+    /// and which a run at ε = 0 really attacks instead of reusing the clean predictions.</summary>
     public const int RepeatSamples = 8;
 
     public EvalOptions Validate()

@@ -73,6 +73,8 @@ public sealed class CascadeTests
         Assert.Equal(run.Linf.data<float>().ToArray(), records.Select(r => r.Linf));
         Assert.True(run.Adversarial.eq(x).all().item<bool>());
         Assert.All(records, r => Assert.Equal(r.Clean, r.Adversarial));
-        Assert.All(records, r => Assert.Equal(0, r.Gradients)); // the ball holds x alone: nothing was computed
+        // the ball holds x alone: nothing is computed, except on the first indices, which are really attacked
+        var gradients = name == "fgsm" ? 1 : 3;
+        Assert.All(records, r => Assert.Equal(r.Index < EvalOptions.RepeatSamples ? gradients : 0, r.Gradients));
     }
 }
