@@ -21,6 +21,10 @@ public static class Interruption
         if (Signal is { } s) throw new InterruptedException(s, where());
     }
 
+    /// <summary>Where an attack or training step stopped, when its caller does not say more (see
+    /// <see cref="InterruptedException.At"/>).</summary>
+    public const string InsideAStep = "inside an attack step; the unfinished batch was dropped";
+
     /// <summary>Forgets a request (tests, and a host that runs several jobs in one process).</summary>
     public static void Reset() => Volatile.Write(ref signal, null);
 }
@@ -30,4 +34,7 @@ public sealed class InterruptedException(string signal, string where)
     : AdvexException($"interrupted by {signal}: stopped {where}")
 {
     public string SignalName { get; } = signal;
+
+    /// <summary>The same stop, described by the caller that knows what was kept.</summary>
+    public InterruptedException At(string place) => new(SignalName, place);
 }

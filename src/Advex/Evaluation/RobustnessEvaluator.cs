@@ -63,10 +63,19 @@ public sealed record RobustnessEvaluator
         var done = 0;
         for (var start = 0; start < indices.Length; start += options.BatchSize)
         {
-            Interruption.ThrowIfRequested(() => $"during {string.Join(",", runs.Select(a => a.Name).Distinct())} after {done} of " +
-                $"{indices.Length} samples; " + (OnRecords is null ? "nothing was written" : "the finished batches are kept (resume continues)"));
+            string Where() => $"during {string.Join(",", runs.Select(a => a.Name).Distinct())} after {done} of " +
+                $"{indices.Length} samples; " + (OnRecords is null ? "nothing was written" : "the finished batches are kept (resume continues)");
+            Interruption.ThrowIfRequested(Where);
             var idx = indices[start..Math.Min(indices.Length, start + options.BatchSize)];
-            var batch = new BatchEvaluation(model, data, idx, runs, options, moreSteps, OnBatchResult).Run(images);
+            List<SampleRecord> batch;
+            try
+            {
+                batch = new BatchEvaluation(model, data, idx, runs, options, moreSteps, OnBatchResult).Run(images);
+            }
+            catch (InterruptedException stop)
+            {
+                throw stop.At(Where()); // stopped inside an attack step: the unfinished batch is dropped
+            }
             all.AddRange(batch);
             OnRecords?.Invoke(batch);
             done += idx.Length;

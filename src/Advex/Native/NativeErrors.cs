@@ -12,6 +12,12 @@ public static partial class NativeErrors
     [GeneratedRegex(@"^\s*(?:[A-Za-z.]*Error|Exception): (.+)$")]
     private static partial Regex ErrorLine();
 
+    /// <summary>True when libtorch failed to allocate memory (then the input's size, not its shape, is the cause).</summary>
+    public static bool IsOutOfMemory(string message) =>
+        message.Contains("not enough memory", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("bad_alloc", StringComparison.Ordinal)
+        || message.Contains("Insufficient memory", StringComparison.OrdinalIgnoreCase);
+
     public static string Cause(string message)
     {
         var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
