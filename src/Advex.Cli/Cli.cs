@@ -7,8 +7,8 @@ using Advex.Native;
 
 /// <summary>
 /// The <c>advex</c> entry point. Errors a user can fix (bad options, missing or malformed files, unusable models,
-/// failures inside libtorch caused by the input) print one line on stderr and exit with code 2; SIGINT and SIGTERM
-/// stop the job at the next batch (exit 130 and 143); anything else is a bug and exits with 1.
+/// failures inside libtorch caused by the input, running out of memory) print one line on stderr and exit with code 2;
+/// SIGINT and SIGTERM stop the job within one attack step (exit 130 and 143); anything else is a bug and exits with 1.
 /// </summary>
 public static class Cli
 {

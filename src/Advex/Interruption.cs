@@ -2,8 +2,9 @@ namespace Advex;
 
 /// <summary>
 /// A request to stop a long job (SIGINT or SIGTERM, registered by the command line). Loops call
-/// <see cref="ThrowIfRequested"/> between batches, so a job stops at the next batch boundary with its last
-/// checkpoint intact and no partial output.
+/// <see cref="ThrowIfRequested"/> between batches and every attack step (each step counts its gradient evaluations or
+/// queries in its AttackContext, which checks), file readers between chunks and the pickle reader every 65,536
+/// instructions, so a job stops within one step with its last checkpoint intact and no partial output.
 /// </summary>
 public static class Interruption
 {

@@ -39,7 +39,7 @@ public static class Architectures
         {
             throw new AdvexException(Native.NativeErrors.IsOutOfMemory(e.Message)
                 ? $"architecture {name} with inputs [{string.Join(",", inputShape)}] and {classes} classes needs more memory than there is: " +
-                  Native.NativeErrors.Cause(e.Message)
+                  Native.NativeErrors.OutOfMemory(e.Message)
                 : $"architecture {name} cannot take inputs [{string.Join(",", inputShape)}] (too small for its layers?): " +
                   Native.NativeErrors.Cause(e.Message), e);
         }

@@ -35,7 +35,16 @@ public static class TorchScriptProbe
         psi.UseShellExecute = false;
         psi.Environment["OMP_NUM_THREADS"] = "1";
         var err = new System.Text.StringBuilder();
-        using var p = Process.Start(psi) ?? throw new AdvexException($"cannot start a process to load TorchScript model {path}");
+        Process? started;
+        try
+        {
+            started = Process.Start(psi);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return; // no dotnet to run the probe with: load in this process, as a library host does
+        }
+        using var p = started ?? throw new AdvexException($"cannot start a process to load TorchScript model {path}");
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (err) err.AppendLine(e.Data); };
         p.OutputDataReceived += (_, _) => { };
         p.BeginErrorReadLine();

@@ -104,5 +104,5 @@ public static class SafetensorsFile
         _ => throw Bad(path, $"tensor '{name}' has dtype {dtype}, which Advex does not read"),
     };
 
-    private static AdvexException Bad(string path, string what) => new($"checkpoint {path} is not a valid safetensors file: {what}");
+    private static AdvexException Bad(string path, string what) => new($"checkpoint {path} cannot be read as safetensors: {what}");
 }

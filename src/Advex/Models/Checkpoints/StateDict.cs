@@ -58,7 +58,7 @@ public static class StateDict
             if (!table.TryGet(key, out var value))
                 throw new AdvexException($"checkpoint {path} has no entry '{key}' (it has {List(entries)})");
             if (value is PickleDict inner && IsStateDict(inner)) return (inner, key);
-            throw new AdvexException($"checkpoint {path}: entry '{key}' is {Describe(value)}, not a state_dict (a dictionary of tensors)" +
+            throw new AdvexException($"checkpoint {path}: entry '{key}' is not a state_dict (a dictionary of tensors) but {Describe(value)}" +
                 (candidates.Count > 0 ? $"; {List(candidates)} {(candidates.Count == 1 ? "is" : "are")}" : ""));
         }
         if (candidates.Count == 1)
