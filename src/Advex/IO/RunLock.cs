@@ -52,7 +52,7 @@ public sealed class RunLock : IDisposable
                 continue;
             }
             Posix.Overwrite(fd, $"{Environment.ProcessId}\n{command}\n");
-            StaleTemps.Clean(full, recursive: true);
+            StaleTemps.Clean(Native.PosixPaths.Real(full), recursive: true);
             return new RunLock(fd, path, full, created);
         }
     }
