@@ -17,7 +17,9 @@ public static class ExampleFile
     public static List<ExampleRow> Read(string dir, long? pixels = null)
     {
         var path = Path.Combine(dir, FileName);
-        if (!File.Exists(path)) return [];
+        var kind = FileKinds.Of(path, followLinks: true);
+        if (kind == FileKind.Missing) return [];
+        if (kind != FileKind.Regular) throw new AdvexException($"{path} is {kind.Describe()}, not a regular file");
         List<ExampleRow>? rows;
         try
         {

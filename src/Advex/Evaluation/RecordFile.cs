@@ -39,7 +39,7 @@ public static class RecordFile
             }
             catch (JsonException e)
             {
-                if (last) break; // a torn last line
+                if (last && !IsJson(bytes.AsSpan(start, end - start))) break; // a torn last line
                 throw new AdvexException($"{path} line {line} is not a sample record ({JsonProblem.Describe(e)})");
             }
             if (r is null) throw new AdvexException($"{path} line {line} is not a sample record (null)");
@@ -53,6 +53,26 @@ public static class RecordFile
             valid = Math.Min(start, bytes.Length);
         }
         return (records, valid);
+    }
+
+    /// <summary>Whether the bytes are one whole JSON value (a torn line is not; a tampered one may be).</summary>
+    private static bool IsJson(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            return JsonDocument.TryParseValue(ref reader, out var doc) && doc is not null && Dispose(doc);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Dispose(IDisposable d)
+    {
+        d.Dispose();
+        return true;
     }
 
     /// <summary>Cuts the file to <paramref name="length"/> bytes (dropping a torn last line) and syncs it.</summary>

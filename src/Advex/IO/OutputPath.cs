@@ -38,8 +38,8 @@ public static class OutputPath
     /// written.</summary>
     public static void CheckFile(string path, string parameter)
     {
+        CheckNames(path, Path.GetFullPath(path), parameter);
         var target = ResolveFile(path, parameter);
-        CheckNames(path, target, parameter);
         var name = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(target));
         if (name + StaleTemps.AddedLength > NameMax)
             throw Refused(path, parameter, $"the file name is {name} bytes long; at most {NameMax - StaleTemps.AddedLength} " +
@@ -51,10 +51,10 @@ public static class OutputPath
     public static void CheckFolder(string path, string parameter)
     {
         var full = Path.GetFullPath(path);
+        CheckNames(path, full, parameter);
         var kind = FileKinds.Of(full, followLinks: true);
         if (kind is not (FileKind.Missing or FileKind.Directory))
             throw Refused(path, parameter, $"{kind.Describe()}, not a folder");
-        CheckNames(path, full, parameter);
         ProbeWritable(full, path, parameter);
     }
 

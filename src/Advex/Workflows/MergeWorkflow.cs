@@ -15,12 +15,19 @@ public static class MergeWorkflow
 {
     public static EvalOutcome Run(IReadOnlyList<string> folders, string outDir, bool figures, string command)
     {
+        CheckOut(folders, outDir);
+        return Into(folders, outDir, figures, command, requireExamples: figures);
+    }
+
+    /// <summary>Refuses, before any work, an output folder that is one of the inputs (under any spelling or link)
+    /// or that holds an evaluation already.</summary>
+    public static void CheckOut(IReadOnlyList<string> folders, string outDir)
+    {
         var realOut = Native.PosixPaths.Real(outDir);
         foreach (var f in folders)
             if (Native.PosixPaths.Real(f) == realOut)
                 throw new AdvexException($"merge: the output folder {outDir} is one of the folders to merge ({f}); merge into a new folder");
         EvalFolder.RefuseExisting(outDir, "merge", "merge into a new folder");
-        return Into(folders, outDir, figures, command, requireExamples: figures);
     }
 
     /// <summary>Merges into <paramref name="outDir"/> without the check that it holds no evaluation (for
