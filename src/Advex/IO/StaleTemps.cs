@@ -17,6 +17,9 @@ public static partial class StaleTemps
     /// <summary>How deep below a locked folder cleaning looks (its sub-folders, e.g. <c>shards/shard-0</c>).</summary>
     public const int MaxDepth = 3;
 
+    /// <summary>At most this many sub-folders are looked into, so that locking a huge folder stays quick.</summary>
+    public const int MaxFolders = 1000;
+
     // name, then a pid (Linux pids have at most 7 digits), then the 32 lower-case hex digits of a Guid
     [GeneratedRegex(@"^\.([^/]+)\.([1-9][0-9]{0,6})\.[0-9a-f]{32}\.tmp$")]
     private static partial Regex Pattern();
@@ -44,18 +47,20 @@ public static partial class StaleTemps
     {
         if (FileKinds.Of(dir) != FileKind.Directory) return 0;
         var removed = CleanIn(dir, _ => true);
-        if (recursive) removed += CleanBelow(dir, 1);
+        var budget = MaxFolders;
+        if (recursive) removed += CleanBelow(dir, 1, ref budget);
         return removed;
     }
 
-    private static int CleanBelow(string dir, int depth)
+    private static int CleanBelow(string dir, int depth, ref int budget)
     {
         if (depth > MaxDepth) return 0;
         var removed = 0;
         foreach (var sub in Entries(dir))
         {
             if (FileKinds.Of(sub) != FileKind.Directory) continue; // a link to a folder is never entered
-            removed += CleanIn(sub, _ => true) + CleanBelow(sub, depth + 1);
+            if (--budget < 0) return removed;
+            removed += CleanIn(sub, _ => true) + CleanBelow(sub, depth + 1, ref budget);
         }
         return removed;
     }

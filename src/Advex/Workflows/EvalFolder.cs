@@ -30,6 +30,16 @@ public static class EvalFolder
             throw new AdvexException($"{who}: {dir} already holds an evaluation ({advice}); a finished evaluation is never replaced");
     }
 
+    /// <summary>Refuses an evaluation folder whose own files are symbolic links: a resume or a merge writes them in
+    /// place, which would change the links' targets outside the folder.</summary>
+    public static void RefuseLinks(string dir)
+    {
+        foreach (var name in OwnFiles.Where(f => f != RunLock.FileName))
+            if (FileKinds.Of(Path.Combine(dir, name)) == FileKind.SymbolicLink)
+                throw new AdvexException($"{Path.Combine(dir, name)} is a symbolic link; an evaluation folder's own files must be " +
+                                         "regular files in it (they are rewritten in place)");
+    }
+
     /// <summary>
     /// Prepares the folder for <paramref name="manifest"/> and returns the records already done. A fresh start
     /// refuses a folder that already holds an evaluation; a resume refuses another configuration or shard, checks
@@ -47,6 +57,7 @@ public static class EvalFolder
             File.WriteAllText(samplesPath, "");
             return [];
         }
+        RefuseLinks(dir);
         if (FileKinds.Of(runPath) == FileKind.Missing)
         {
             if (HoldsEvaluation(dir))

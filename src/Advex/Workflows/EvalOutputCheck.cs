@@ -28,9 +28,19 @@ public static class EvalOutputCheck
                 if (Inside(target, Path.Combine(folder, EvalWorkers.ShardsFolder)))
                     throw AdvexException.About($"json {json} lies inside {Path.Combine(outDir, EvalWorkers.ShardsFolder)}, the workers' shard folders; write the JSON elsewhere", "json");
             }
+            var targetDir = Path.GetDirectoryName(target)!;
+            if (EvalFolder.OwnFiles.Contains(Path.GetFileName(target)) && FileKinds.Of(targetDir) == FileKind.Directory &&
+                FileKinds.Of(Path.Combine(targetDir, RunManifest.FileName)) != FileKind.Missing)
+                throw AdvexException.About($"json {json} is the {Path.GetFileName(target)} of the evaluation folder {targetDir}; " +
+                                           "a finished evaluation is never replaced; write the JSON elsewhere", "json");
             if (target == model || (modelIsFolder && Inside(target, model)))
                 throw AdvexException.About($"json {json} would overwrite the model {modelPath} or a file of it; write the JSON elsewhere", "json");
         }
+        if (outputs.ReportDir is { } report && (outputs.OutDir is null || PosixPaths.Real(report) != PosixPaths.Real(outputs.OutDir)) &&
+            (FileKinds.Of(Path.Combine(report, RunManifest.FileName)) != FileKind.Missing ||
+             FileKinds.Of(Path.Combine(report, RecordFile.FileName)) != FileKind.Missing))
+            throw AdvexException.About($"report {report} holds an evaluation folder (its {EvalFolder.EvalFile} would be replaced); " +
+                                       "choose another report folder", "report");
         if (!modelIsFolder) return;
         foreach (var (dir, name) in new[] { (outputs.OutDir, "out"), (outputs.ReportDir, "report") })
             if (dir is not null && (PosixPaths.Real(dir) == model || Inside(PosixPaths.Real(dir), model)))

@@ -54,6 +54,7 @@ public static class EvalWorkers
     {
         if (!EvalFolder.HoldsEvaluation(outDir)) return;
         if (!resume) EvalFolder.RefuseExisting(outDir, "eval", "resume continues it; or choose another folder");
+        EvalFolder.RefuseLinks(outDir);
         var old = EvalFolder.ReadManifest(outDir);
         if (ConfigDifference.Between(old.Configuration, config) is { } difference)
             throw new AdvexException($"resume: {outDir} was made by another evaluation ({difference}); use the same model, data and options, or another folder");
