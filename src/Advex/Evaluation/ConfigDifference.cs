@@ -21,7 +21,7 @@ public static class ConfigDifference
         try
         {
             var (entry, argument) = DataSpecRegistry.Find(spec);
-            return entry.IsPrefix ? entry.Name + Native.PosixPaths.Real(argument) : spec;
+            return entry.IsPrefix ? entry.Name + Native.Posix.RealPath(argument) : spec;
         }
         catch (AdvexException)
         {

@@ -55,7 +55,7 @@ public sealed class RunLock : IDisposable
                 continue;
             }
             Posix.Overwrite(fd, $"{Environment.ProcessId}\n{command}\n");
-            StaleTemps.Clean(Native.PosixPaths.Real(full), recursive: true);
+            StaleTemps.Clean(Native.Posix.RealPath(full), recursive: true);
             return new RunLock(fd, path, full, created);
         }
     }

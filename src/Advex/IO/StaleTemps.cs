@@ -73,7 +73,7 @@ public static partial class StaleTemps
             var m = Pattern().Match(Path.GetFileName(file));
             if (!m.Success || !forName(m.Groups[1].Value) || !int.TryParse(m.Groups[2].Value, out var pid) ||
                 pid == Environment.ProcessId) continue;
-            if (!PosixPaths.IsOwnRegularFile(file)) continue; // links, folders, devices, other users' files stay
+            if (!Posix.IsOwnRegularFile(file)) continue; // links, folders, devices, other users' files stay
             if (Posix.IsAlive(pid) && File.GetLastWriteTimeUtc(file) > DateTime.UtcNow.AddDays(-1)) continue;
             try
             {

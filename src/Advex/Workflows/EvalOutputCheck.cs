@@ -14,14 +14,14 @@ public static class EvalOutputCheck
 {
     public static void Check(EvalOutputs outputs, string modelPath)
     {
-        var model = PosixPaths.Real(modelPath);
+        var model = Posix.RealPath(modelPath);
         var modelIsFolder = FileKinds.Of(model, followLinks: true) == FileKind.Directory;
         if (outputs.Json is { } json)
         {
-            var target = PosixPaths.Real(OutputPath.ResolveFile(json, "json"));
+            var target = Posix.RealPath(OutputPath.ResolveFile(json, "json"));
             if (outputs.OutDir is { } outDir)
             {
-                var folder = PosixPaths.Real(outDir);
+                var folder = Posix.RealPath(outDir);
                 foreach (var own in EvalFolder.OwnFiles)
                     if (target == Path.Combine(folder, own))
                         throw AdvexException.About($"json {json} is the evaluation folder's own {own} (in {outDir}); write the JSON elsewhere", "json");
@@ -36,14 +36,14 @@ public static class EvalOutputCheck
             if (target == model || (modelIsFolder && Inside(target, model)))
                 throw AdvexException.About($"json {json} would overwrite the model {modelPath} or a file of it; write the JSON elsewhere", "json");
         }
-        if (outputs.ReportDir is { } report && (outputs.OutDir is null || PosixPaths.Real(report) != PosixPaths.Real(outputs.OutDir)) &&
+        if (outputs.ReportDir is { } report && (outputs.OutDir is null || Posix.RealPath(report) != Posix.RealPath(outputs.OutDir)) &&
             (FileKinds.Of(Path.Combine(report, RunManifest.FileName)) != FileKind.Missing ||
              FileKinds.Of(Path.Combine(report, RecordFile.FileName)) != FileKind.Missing))
             throw AdvexException.About($"report {report} holds an evaluation folder (its {EvalFolder.EvalFile} would be replaced); " +
                                        "choose another report folder", "report");
         if (!modelIsFolder) return;
         foreach (var (dir, name) in new[] { (outputs.OutDir, "out"), (outputs.ReportDir, "report") })
-            if (dir is not null && (PosixPaths.Real(dir) == model || Inside(PosixPaths.Real(dir), model)))
+            if (dir is not null && (Posix.RealPath(dir) == model || Inside(Posix.RealPath(dir), model)))
                 throw AdvexException.About($"{name} {dir} holds the model {modelPath}: the evaluation's files would change the " +
                                            "model's fingerprint (it could never be resumed); choose a folder outside the model", name);
     }

@@ -23,9 +23,9 @@ public static class MergeWorkflow
     /// or that holds an evaluation already.</summary>
     public static void CheckOut(IReadOnlyList<string> folders, string outDir)
     {
-        var realOut = Native.PosixPaths.Real(outDir);
+        var realOut = Native.Posix.RealPath(outDir);
         foreach (var f in folders)
-            if (Native.PosixPaths.Real(f) == realOut)
+            if (Native.Posix.RealPath(f) == realOut)
                 throw new AdvexException($"merge: the output folder {outDir} is one of the folders to merge ({f}); merge into a new folder");
         EvalFolder.RefuseExisting(outDir, "merge", "merge into a new folder");
     }

@@ -1,6 +1,6 @@
 namespace Advex.Tests.Evaluation;
 
-using System.Text.Json.Nodes;
+using Advex.Tests.Deploy;
 using Advex.Tests.Support;
 
 /// <summary>
@@ -28,18 +28,7 @@ public sealed class EvalFolderAttackTests
     }
 
     /// <summary>eval.json without timing and provenance.</summary>
-    private static string Figures(string dir)
-    {
-        var eval = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "eval.json")))!.AsObject();
-        eval.Remove("provenance");
-        eval["model"]!.AsObject().Remove("path");
-        foreach (var run in eval["runs"]!.AsArray())
-        {
-            run!["seconds"] = 0;
-            run["images_per_second"] = 0;
-        }
-        return eval.ToJsonString();
-    }
+    private static string Figures(string dir) => EvalFolderDiff.Figures(dir).ToJsonString();
 
     [Theory]
     [InlineData("duplicate", "line 21 repeats sample 0 (fgsm@0.1) of line 1")]

@@ -1,6 +1,6 @@
 namespace Advex.Tests.Evaluation;
 
-using System.Text.Json.Nodes;
+using Advex.Tests.Deploy;
 using Advex.Tests.Support;
 
 /// <summary>
@@ -50,21 +50,8 @@ public sealed class WorkerLifetimeTests
         }
     }
 
-    private static string Comparable(string dir)
-    {
-        var records = File.ReadAllLines(Path.Combine(dir, "samples.jsonl")).Select(l => JsonNode.Parse(l)!.AsObject())
-            .OrderBy(r => (long)r["index"]!).ThenBy(r => (int)r["run"]!).ToList();
-        foreach (var r in records) r["seconds"] = 0;
-        var eval = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "eval.json")))!.AsObject();
-        eval.Remove("provenance");
-        eval["model"]!.AsObject().Remove("path");
-        foreach (var run in eval["runs"]!.AsArray())
-        {
-            run!["seconds"] = 0;
-            run["images_per_second"] = 0;
-        }
-        return string.Join("\n", records.Select(r => r.ToJsonString())) + "\n" + eval.ToJsonString();
-    }
+    private static string Comparable(string dir) =>
+        string.Join("\n", EvalFolderDiff.Records(dir)) + "\n" + EvalFolderDiff.Figures(dir).ToJsonString();
 
     [Fact]
     public void Workers_die_with_a_killed_parent_and_resume_completes_to_the_uninterrupted_figures()
