@@ -7,7 +7,7 @@ using System.Reflection;
 /// <c>--workers N</c>: runs N local shard processes (<c>advex eval … --shard k/N --out DIR/shards/shard-k</c>, one
 /// libtorch thread each: <c>OMP_NUM_THREADS=1</c>), waits for all, merges them into DIR (<see cref="MergeWorkflow"/>)
 /// and removes the shard folders; with a report folder, the merged report's figures (example grid included) go
-/// there. A failed worker fails the evaluation with its last error line; its shard folder
+/// there. Without a stated memory budget each worker gets an equal share of the default one. A failed worker fails the evaluation with its last error line; its shard folder
 /// stays, so <c>resume</c> continues every shard where it stopped.
 /// </summary>
 public static class EvalWorkers
@@ -21,6 +21,9 @@ public static class EvalWorkers
         if (workers < 1) throw new AdvexException($"workers must be at least 1 (got {workers})");
         var shards = Enumerable.Range(0, workers).Select(k => Path.Combine(outDir, ShardsFolder, $"shard-{k}")).ToList();
         JobProgress.Say(progress, "workers", $"running {workers} shard processes (one thread each) into {Path.Combine(outDir, ShardsFolder)}");
+        // the workers share the default memory budget (each plans its batch within its share)
+        var share = ((long)(Evaluation.BatchPlanner.DefaultShare * (Native.ProcessMemory.Available() ?? Evaluation.BatchPlanner.FallbackBudget)) / workers)
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
         var children = new List<(Process Process, System.Text.StringBuilder Err)>();
         for (var k = 0; k < workers; k++)
         {
@@ -28,6 +31,7 @@ public static class EvalWorkers
             foreach (var a in evalArgs) psi.ArgumentList.Add(a);
             foreach (var a in new[] { "--out", shards[k], "--shard", $"{k}/{workers}", "--quiet" }) psi.ArgumentList.Add(a);
             if (resume) psi.ArgumentList.Add("--resume");
+            if (!evalArgs.Contains("--max-memory")) foreach (var a in new[] { "--max-memory", share }) psi.ArgumentList.Add(a);
             psi.Environment["OMP_NUM_THREADS"] = "1";
             psi.RedirectStandardOutput = true;
             psi.RedirectStandardError = true;
