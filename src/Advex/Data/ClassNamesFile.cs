@@ -4,8 +4,9 @@ using Advex.IO;
 
 /// <summary>
 /// A class-names file: one name per line, line k naming class k (e.g. ImageNet's 1,000 in Debian
-/// <c>opencv-doc</c>'s <c>classification_classes_ILSVRC2012.txt</c>). It must be a regular file (or a link to one) of
-/// at most <see cref="MaxBytes"/> bytes, UTF-8, without empty lines (a final line break is allowed).
+/// <c>opencv-doc</c>'s <c>classification_classes_ILSVRC2012.txt</c>, or CIFAR-10's <c>batches.meta.txt</c>). It must
+/// be a regular file (or a link to one) of at most <see cref="MaxBytes"/> bytes, UTF-8, without empty lines between
+/// names (blank lines at the end are ignored).
 /// </summary>
 public static class ClassNamesFile
 {
@@ -30,7 +31,7 @@ public static class ClassNamesFile
             throw AdvexException.About($"cannot read class-names {path}: {e.Message}", "class-names");
         }
         var lines = text.ReplaceLineEndings("\n").Split('\n').ToList();
-        if (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        while (lines.Count > 0 && lines[^1].Trim().Length == 0) lines.RemoveAt(lines.Count - 1); // trailing blank lines
         for (var i = 0; i < lines.Count; i++)
             if (lines[i].Trim().Length == 0)
                 throw AdvexException.About($"class-names {path}: line {i + 1} is empty (one name per line, line k naming class k-1)", "class-names");

@@ -77,7 +77,7 @@ public static class FeatureComparisonWorkflow
                     new(PerturbationImage.Amplified(adversarial[i], clean, data.Channels), $"δ amplified, L∞ {r.MaxLinf * 255:F1}/255"),
                 ])),
             ], data.Channels, data.Height, data.Width, scale: 1,
-                title: $"Feature-space attack within ε = {job.Eps * 255:0.#}/255: photos, result and perturbation per optimizer");
+                title: $"Feature-space attack, ε = {job.Eps * 255:0.#}/255");
             written.AddRange([distancePath, photosPath]);
         }
         if (job.Json != null)

@@ -34,6 +34,7 @@ public sealed class BadInputSetup : IDisposable
         .Replace("{cifar10}", Path.Combine(Paths.Fixtures, "cifar10"))
         .Replace("{cifar_png}", Path.Combine(Paths.Fixtures, "images", "cifar-png"))
         .Replace("{photos}", Path.Combine(Paths.Fixtures, "images", "photos"))
+        .Replace("{flat_photos}", Path.Combine(Paths.Fixtures, "photos"))
         .Replace("{idx}", Paths.IdxSmall);
 
     public static BadInputSetup Prepare(string dir, string setup)
