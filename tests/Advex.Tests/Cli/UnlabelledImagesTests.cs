@@ -69,7 +69,8 @@ public sealed class UnlabelledImagesTests
         var resumed = CliRunner.Run(["eval", "--model", Cnn, "--data", labelled, .. Normalization,
             "--attack", "fgsm", "--eps", "0.03", "--out", dir2, "--limit", "6", "--resume", "--quiet"]);
         Assert.Equal(2, resumed.ExitCode);
-        Assert.Contains("labels differs", resumed.Err);
+        Assert.Contains("labels: ", resumed.Err);
+        Assert.Contains("predicted", resumed.Err);
     }
 
     [Fact]
