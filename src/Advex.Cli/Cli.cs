@@ -27,6 +27,7 @@ public static class Cli
             DemoCommand.Create(ui),
             AttackCommand.Create(ui),
             OptimizersCommand.Create(ui),
+            PredictCommand.Create(ui),
             TextCommand.Create(ui),
             ReportCommand.Create(ui),
             GanCommand.Create(ui),

@@ -37,6 +37,7 @@ public sealed class BadInputSetup : IDisposable
         .Replace("{cifar_png}", Path.Combine(Paths.Fixtures, "images", "cifar-png"))
         .Replace("{photos}", Path.Combine(Paths.Fixtures, "images", "photos"))
         .Replace("{hostile}", Path.Combine(Paths.Fixtures, "hostile"))
+        .Replace("{flat_photos}", Path.Combine(Paths.Fixtures, "photos"))
         .Replace("{idx}", Paths.IdxSmall);
 
     public static BadInputSetup Prepare(string dir, string setup)
