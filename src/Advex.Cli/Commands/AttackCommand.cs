@@ -25,9 +25,18 @@ public static class AttackCommand
         var seed = Opts.Seed();
         var quiet = Opts.Quiet();
         var attackOptions = new AttackOptions();
-        var cmd = new Command("attack", "Attack a dataset and save the adversarial images (IDX + PNG grid) with a JSON summary.")
+        var universal = new Option<string?>("--universal")
         {
-            attack, eps, targeted, outDir, count, batch, seed, quiet,
+            Description = "learn one universal perturbation instead: deepfool (Moosavi-Dezfooli et al. 2017) or sgd (Shafahi et al. 2020) " +
+                          "on the first --train-limit training images; its fooling rate on --split/--limit; saved as perturbation.npy/.png",
+        };
+        var trainLimit = new Option<int>("--train-limit") { Description = "universal: training images it learns on (first N of the train split)", DefaultValueFactory = _ => 1000 };
+        var passes = new Option<int>("--passes") { Description = "universal: passes over the training images", DefaultValueFactory = _ => 5 };
+        var foolingTarget = new Option<double>("--fooling-target") { Description = "universal deepfool: stop at this training fooling rate (1 − δ)", DefaultValueFactory = _ => 0.8 };
+        var beta = new Option<double>("--beta") { Description = "universal sgd: clip of each image's cross-entropy", DefaultValueFactory = _ => 9 };
+        var cmd = new Command("attack", "Attack a dataset and save the adversarial images (IDX + PNG grid) with a JSON summary; or learn a universal perturbation (--universal).")
+        {
+            attack, eps, targeted, outDir, count, batch, seed, quiet, universal, trainLimit, passes, foolingTarget, beta,
         };
         source.AddTo(cmd);
         attackOptions.AddTo(cmd);
@@ -35,6 +44,29 @@ public static class AttackCommand
         {
             var epsList = Opts.ParseEps(p.GetValue(eps)!);
             if (epsList.Length != 1) throw new AdvexException("--eps: attack takes one ε (use eval for a sweep)");
+            if (p.GetValue(universal) is { } method)
+            {
+                var settings = attackOptions.Read(p);
+                var options = new Advex.Attacks.Universal.UniversalOptions(Advex.Attacks.Universal.UniversalOptions.ParseMethod(method),
+                    epsList[0], settings.Norm ?? Norm.Linf, p.GetValue(passes), settings.Steps ?? 50, settings.Overshoot ?? 0.02,
+                    p.GetValue(foolingTarget), p.GetValue(batch) is var b && p.GetResult(batch) is { Implicit: false } ? b : 64,
+                    settings.StepSize, beta: p.GetValue(beta));
+                if (p.GetValue(trainLimit) < 1) throw new AdvexException("--train-limit must be >= 1");
+                using var universalClaim = Outputs.Claim(ui, p.GetValue(outDir), "--out");
+                using var model = source.LoadModel(p);
+                using var heldout = source.LoadData(p);
+                using var train = Opts.LoadData(p.GetValue(source.Data)!, "train", p.GetValue(source.DataDir), p.GetValue(trainLimit),
+                    options: source.Transforms.Read(p));
+                var summary = ui.Job("universal", progress => UniversalWorkflow.Run(model, train, heldout, new UniversalJob
+                {
+                    Options = options, Seed = p.GetValue(seed), OutDir = p.GetValue(outDir)!, Command = ui.CommandLine,
+                }, source.ModelPath(p), progress));
+                ui.Line($"universal {summary.Method} {summary.Norm} ε={summary.Eps}: fooling rate {summary.FoolingRate:P2} on {summary.HeldoutCount} held-out images " +
+                        $"(training {summary.TrainFoolingRate:P2} on {summary.TrainCount}); robust accuracy {summary.CleanAccuracy:P2} → {summary.RobustAccuracy:P2}; " +
+                        $"‖v‖∞ {summary.Linf:F3}, ‖v‖₂ {summary.L2:F3}");
+                ui.Line($"wrote {Path.GetFullPath(summary.Perturbation)}, {UniversalWorkflow.ImageFile}, {UniversalWorkflow.SummaryFile} and {UniversalWorkflow.HeldoutDir}/");
+                return 0;
+            }
             var name = p.GetValue(attack)!;
             var theAttack = AttackSweep.Build([name], epsList, attackOptions.Read(p)).Single();
             if (p.GetValue(count) < 1) throw new AdvexException("--grid must be >= 1");

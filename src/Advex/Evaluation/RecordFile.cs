@@ -13,9 +13,12 @@ public static class RecordFile
     public const string FileName = "samples.jsonl";
 
     /// <summary>The complete records and the byte length they occupy; a torn last line is not counted.</summary>
-    public static (List<SampleRecord> Records, long ValidLength) Read(string path)
+    public static (List<SampleRecord> Records, long ValidLength) Read(string path) => Read<SampleRecord>(path);
+
+    /// <summary>The complete records of any one-record-per-line file (a certification's too).</summary>
+    public static (List<T> Records, long ValidLength) Read<T>(string path) where T : class
     {
-        var records = new List<SampleRecord>();
+        var records = new List<T>();
         if (!File.Exists(path)) return (records, 0);
         var bytes = File.ReadAllBytes(path);
         long valid = 0;
@@ -27,10 +30,10 @@ public static class RecordFile
             line++;
             var last = end < 0 || end == bytes.Length - 1;
             if (end < 0) end = bytes.Length; // no final newline: whole if it parses, else torn
-            SampleRecord? r;
+            T? r;
             try
             {
-                r = JsonSerializer.Deserialize<SampleRecord>(bytes.AsSpan(start, end - start), RecordJson.Line);
+                r = JsonSerializer.Deserialize<T>(bytes.AsSpan(start, end - start), RecordJson.Line);
             }
             catch (JsonException e)
             {
@@ -55,7 +58,7 @@ public static class RecordFile
 
     /// <summary>Appends records as complete lines and flushes them to disk (first ending a last line that lacks
     /// its newline).</summary>
-    public static void Append(string path, IEnumerable<SampleRecord> records)
+    public static void Append<T>(string path, IEnumerable<T> records)
     {
         var text = new StringBuilder();
         if (EndsWithoutNewline(path)) text.Append('\n');
