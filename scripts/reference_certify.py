@@ -2,6 +2,7 @@
 the paper, run on the TorchScript LeNet fixture over several seeds to measure its Monte-Carlo spread.
 
     /usr/bin/python3 scripts/reference_certify.py            # writes tests/fixtures/reference/certify-lenet.json
+    /usr/bin/python3 scripts/reference_certify.py --n 100000 --limit 2 --seeds 1 --out /tmp/ref.json   # timing
 
 For each of the first LIMIT MNIST test images x (pixels in [0,1]):
     counts0 = SampleUnderNoise(f, x, n0, sigma); cA = argmax counts0
@@ -10,6 +11,7 @@ For each of the first LIMIT MNIST test images x (pixels in [0,1]):
 where SampleUnderNoise draws x + N(0, sigma^2 I) (torch.randn, not clipped) and counts the base classifier's argmax.
 Certified accuracy at r = fraction of images whose prediction is correct with radius >= r.
 """
+import argparse
 import gzip
 import json
 import os
@@ -59,6 +61,14 @@ def certify(model, x, classes):
 
 
 def main():
+    global N, LIMIT, SEEDS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=N)
+    parser.add_argument("--limit", type=int, default=LIMIT)
+    parser.add_argument("--seeds", type=int, default=len(SEEDS))
+    parser.add_argument("--out", default=os.path.join(REPO, "tests", "fixtures", "reference", "certify-lenet.json"))
+    args = parser.parse_args()
+    N, LIMIT, SEEDS = args.n, args.limit, list(range(args.seeds))
     torch.set_num_threads(1)
     model = torch.jit.load(os.path.join(REPO, MODEL)).eval()
     images = read_idx(os.path.join(REPO, "data", "mnist", "t10k-images-idx3-ubyte.gz"))[:LIMIT]
@@ -79,7 +89,7 @@ def main():
         "sigma": SIGMA, "n0": N0, "n": N, "alpha": ALPHA, "limit": LIMIT,
         "runs": runs,
     }
-    with open(os.path.join(REPO, "tests", "fixtures", "reference", "certify-lenet.json"), "w") as f:
+    with open(args.out, "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
 
