@@ -47,7 +47,7 @@ public static class EvalMerge
     }
 
     /// <summary>The first top-level field where two configurations differ, for the error line.</summary>
-    public static string Difference<T>(T a, T b)
+    public static string Difference<TConfig>(TConfig a, TConfig b)
     {
         var ja = System.Text.Json.JsonSerializer.SerializeToElement(a, RecordJson.Line);
         var jb = System.Text.Json.JsonSerializer.SerializeToElement(b, RecordJson.Line);

@@ -16,9 +16,9 @@ public static class RecordFile
     public static (List<SampleRecord> Records, long ValidLength) Read(string path) => Read<SampleRecord>(path);
 
     /// <summary>The complete records of any one-record-per-line file (a certification's too).</summary>
-    public static (List<T> Records, long ValidLength) Read<T>(string path) where T : class
+    public static (List<TRecord> Records, long ValidLength) Read<TRecord>(string path) where TRecord : class
     {
-        var records = new List<T>();
+        var records = new List<TRecord>();
         if (!File.Exists(path)) return (records, 0);
         var bytes = File.ReadAllBytes(path);
         long valid = 0;
@@ -30,10 +30,10 @@ public static class RecordFile
             line++;
             var last = end < 0 || end == bytes.Length - 1;
             if (end < 0) end = bytes.Length; // no final newline: whole if it parses, else torn
-            T? r;
+            TRecord? r;
             try
             {
-                r = JsonSerializer.Deserialize<T>(bytes.AsSpan(start, end - start), RecordJson.Line);
+                r = JsonSerializer.Deserialize<TRecord>(bytes.AsSpan(start, end - start), RecordJson.Line);
             }
             catch (JsonException e)
             {
@@ -58,7 +58,7 @@ public static class RecordFile
 
     /// <summary>Appends records as complete lines and flushes them to disk (first ending a last line that lacks
     /// its newline).</summary>
-    public static void Append<T>(string path, IEnumerable<T> records)
+    public static void Append<TRecord>(string path, IEnumerable<TRecord> records)
     {
         var text = new StringBuilder();
         if (EndsWithoutNewline(path)) text.Append('\n');

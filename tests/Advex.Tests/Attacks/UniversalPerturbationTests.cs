@@ -24,14 +24,14 @@ public sealed class UniversalPerturbationTests
     {
         using var _ = new SingleThread();
         var dir = Paths.TempDir();
-        var learn = CliRunner.Run("attack", "--model", LeNet, "--universal", "sgd", "--eps", "0.2", "--train-limit", "300",
-            "--limit", "100", "--passes", "2", "--out", Path.Combine(dir, "uap"), "--quiet");
+        var learn = CliRunner.Run("attack", "--model", LeNet, "--universal", "sgd", "--eps", "0.2", "--train-limit", "500",
+            "--limit", "100", "--passes", "3", "--out", Path.Combine(dir, "uap"), "--quiet");
         Assert.True(learn.ExitCode == 0, learn.Err);
         var summary = JsonOutput.Read<UniversalSummary>(Path.Combine(dir, "uap", UniversalWorkflow.SummaryFile));
         var (v, shape) = NpyFile.Read(Path.Combine(dir, "uap", UniversalWorkflow.PerturbationFile));
         Assert.Equal([1L, 28, 28], shape);
         Assert.True(v.Max(Math.Abs) <= 0.2 + 1e-6, $"‖v‖∞ = {v.Max(Math.Abs)}");
-        Assert.True(summary.FoolingRate > 0.05, $"fooling rate {summary.FoolingRate}");
+        Assert.True(summary.FoolingRate > 0.1, $"fooling rate {summary.FoolingRate}");
 
         var eval = CliRunner.Run("eval", "--model", LeNet, "--attack", "universal", "--perturbation",
             Path.Combine(dir, "uap", UniversalWorkflow.PerturbationFile), "--eps", "0.2", "--limit", "100", "--batch-size", "33",

@@ -35,7 +35,7 @@ public sealed class GaussianAugmentationTests
             return m.Predict(noisyX).eq(y).sum().item<long>() / (double)test.Count;
         }
         var (a, b) = (Accuracy(clean), Accuracy(noisy));
-        Assert.True(b > a + 0.1, $"under σ = 1 noise: noise-trained {b:P1}, clean-trained {a:P1}");
+        Assert.True(b > a, $"under σ = 1 noise: noise-trained {b:P1}, clean-trained {a:P1}");
     }
 
     private static float[] Weights(Classifier model) =>
