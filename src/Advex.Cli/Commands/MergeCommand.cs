@@ -18,6 +18,7 @@ public static class MergeCommand
         };
         cmd.SetAction(p =>
         {
+            MergeWorkflow.CheckOut(p.GetValue(folders)!, p.GetValue(outDir)!);
             using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out");
             if (p.GetValue(folders)!.Length > 0 && CertifyFolder.IsCertification(p.GetValue(folders)![0]))
             {

@@ -32,13 +32,30 @@ public static class CertifyFolder
             return [];
         }
         var old = ReadManifest(dir);
-        if (old.Configuration.Canonical() != manifest.Configuration.Canonical())
-            throw new AdvexException($"resume: {dir} was made by another certification ({EvalMerge.Difference(old.Configuration, manifest.Configuration)}); use the same model, data and options, or another folder");
+        if (ConfigDifference.Between(old.Configuration, manifest.Configuration) is { } difference)
+            throw new AdvexException($"resume: {dir} was made by another certification ({difference}); use the same model, data and options, or another folder");
         if (!Equals(old.Shard, manifest.Shard))
             throw new AdvexException($"resume: {dir} holds shard {old.Shard?.ToString() ?? "all"}, not {manifest.Shard?.ToString() ?? "all"}");
-        var (records, valid) = RecordFile.Read<CertifyRecord>(samplesPath);
+        var (records, valid) = ReadRecords(samplesPath, old);
         if (File.Exists(samplesPath) && valid != new FileInfo(samplesPath).Length) RecordFile.Truncate(samplesPath, valid);
         return records;
+    }
+
+    /// <summary>The records of a certification's <c>samples.jsonl</c>: each of a sample of its shard, once.</summary>
+    public static (List<CertifyRecord> Records, long ValidLength) ReadRecords(string path, CertifyManifest manifest)
+    {
+        var count = manifest.Configuration.Data.Count;
+        var lineOf = new Dictionary<long, int>();
+        return RecordFile.Read<CertifyRecord>(path, "certification record", (r, line) =>
+        {
+            if (r.Index < 0 || r.Index >= count) return $": sample {r.Index} is outside the certification's {count} samples";
+            if (manifest.Shard is { } s && !s.Contains(r.Index)) return $": sample {r.Index} is not in shard {s}";
+            if (r.Prediction < Certificate.Abstain || r.Prediction >= manifest.Configuration.Model.Classes || !double.IsFinite(r.Radius) || r.Radius < 0)
+                return $": sample {r.Index} has prediction {r.Prediction} and radius {r.Radius}";
+            if (lineOf.TryGetValue(r.Index, out var first)) return $" repeats sample {r.Index} of line {first}";
+            lineOf[r.Index] = line;
+            return null;
+        });
     }
 
     /// <summary>Reads <c>run.json</c> of a certification folder; another kind of folder is refused by name.</summary>
@@ -81,11 +98,11 @@ public static class CertifyFolder
     public static (CertifyManifest Manifest, List<CertifyRecord> Records) Merge(IReadOnlyList<string> folders, string command)
     {
         var parts = folders.Select(f => (Folder: f, Manifest: ReadManifest(f),
-            Records: RecordFile.Read<CertifyRecord>(Path.Combine(f, RecordFile.FileName)).Records)).ToList();
+            Records: ReadRecords(Path.Combine(f, RecordFile.FileName), ReadManifest(f)).Records)).ToList();
         var first = parts[0];
         foreach (var p in parts.Skip(1))
-            if (p.Manifest.Configuration.Canonical() != first.Manifest.Configuration.Canonical())
-                throw new AdvexException($"merge: {p.Folder} has another configuration than {first.Folder} ({EvalMerge.Difference(first.Manifest.Configuration, p.Manifest.Configuration)})");
+            if (ConfigDifference.Between(first.Manifest.Configuration, p.Manifest.Configuration) is { } difference)
+                throw new AdvexException($"merge: {p.Folder} has another configuration than {first.Folder} ({difference})");
         var count = first.Manifest.Configuration.Data.Count;
         var seen = new Dictionary<long, string>();
         foreach (var p in parts)

@@ -48,7 +48,7 @@ public static class UniversalWorkflow
         Directory.CreateDirectory(heldoutDir);
         var outcome = EvalWorkflow.Run(model, heldout, [attack], new EvalOptions { BatchSize = job.BatchSize, Seed = job.Seed, Command = job.Command },
             modelPath, new EvalOutputs(OutDir: heldoutDir), progress);
-        var records = RecordFile.Read(Path.Combine(heldoutDir, RecordFile.FileName)).Records;
+        var records = EvalFolder.ReadRecords(heldoutDir, EvalFolder.ReadManifest(heldoutDir));
         var run = outcome.Report.Runs[0];
         var last = learned.Passes[^1];
         var summary = new UniversalSummary(o.Method.ToString().ToLowerInvariant(), o.Norm.Name(), o.Eps, train.Count, heldout.Count,

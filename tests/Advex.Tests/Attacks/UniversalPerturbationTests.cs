@@ -37,7 +37,7 @@ public sealed class UniversalPerturbationTests
             Path.Combine(dir, "uap", UniversalWorkflow.PerturbationFile), "--eps", "0.2", "--limit", "100", "--batch-size", "33",
             "--out", Path.Combine(dir, "eval"), "--quiet");
         Assert.True(eval.ExitCode == 0, eval.Err);
-        var records = RecordFile.Read(Path.Combine(dir, "eval", RecordFile.FileName)).Records;
+        var records = EvalFolder.ReadRecords(Path.Combine(dir, "eval"), EvalFolder.ReadManifest(Path.Combine(dir, "eval")));
         Assert.Equal(summary.FoolingRate, UniversalWorkflow.FoolingRate(records));
         var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "eval", EvalFolder.EvalFile))).RootElement;
         Assert.Equal(summary.RobustAccuracy, report.GetProperty("runs")[0].GetProperty("robust_accuracy").GetDouble());

@@ -72,7 +72,7 @@ public sealed class CertifyTests(ITestOutputHelper output)
         Assert.Equal(["0", "0.1", "0.25", "0.5", "0.75", "1"], whole.Report.CertifiedAccuracy.Keys);
         Assert.True(new FileInfo(Path.Combine(dir, "merged", CertifyFolder.FigureFile)).Length > 1000);
         // every record is CERTIFY's verdict on its own counts
-        var records = RecordFile.Read<CertifyRecord>(Path.Combine(dir, "whole", RecordFile.FileName)).Records;
+        var records = CertifyFolder.ReadRecords(Path.Combine(dir, "whole", RecordFile.FileName), CertifyFolder.ReadManifest(Path.Combine(dir, "whole"))).Records;
         Assert.Equal(6, records.Count);
         foreach (var r in records)
         {

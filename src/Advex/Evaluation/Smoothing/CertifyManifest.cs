@@ -8,7 +8,6 @@ using Advex.Models;
 public sealed record CertifyConfig(ModelConfig Model, string ModelSha256, DataConfig Data, string DataSha256,
     string[] ClassNames, int Seed, double Sigma, int N0, int N, double Alpha)
 {
-    public string Canonical() => System.Text.Json.JsonSerializer.Serialize(this, RecordJson.Line);
 
     public static CertifyConfig Of(Classifier model, string modelPath, Dataset data, SmoothingOptions options, int seed) =>
         new(ModelConfig.Of(model), Fingerprint.OfModel(modelPath), new DataConfig(data.Spec, data.Split, data.Count),
