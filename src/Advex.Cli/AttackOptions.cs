@@ -20,13 +20,14 @@ public sealed class AttackOptions
     public Option<double?> Overshoot { get; } = new("--overshoot") { Description = "overshoot (DeepFool)" };
     public Option<string?> Generator { get; } = new("--generator") { Description = "AdvGAN generator file or folder" };
     public Option<int?> Queries { get; } = new("--queries") { Description = "query budget (Square, default 5000)" };
+    public Option<string?> Perturbation { get; } = new("--perturbation") { Description = "a saved universal perturbation (.npy, from attack --universal) for --attack universal" };
 
     public void AddTo(Command cmd)
     {
         foreach (Option o in new Option[]
                  {
                      Norm, Steps, StepSize, RandomStart, Restarts, Momentum, C, Kappa, BinarySearchSteps, Lr, Optimizer,
-                     Overshoot, Generator, Queries,
+                     Overshoot, Generator, Queries, Perturbation,
                  })
             cmd.Options.Add(o);
     }
@@ -47,5 +48,6 @@ public sealed class AttackOptions
         Overshoot = p.GetValue(Overshoot),
         Generator = p.GetValue(Generator),
         Queries = p.GetValue(Queries),
+        Perturbation = p.GetValue(Perturbation),
     };
 }

@@ -23,6 +23,7 @@ public static class Cli
         {
             TrainCommand.Create(ui),
             EvalCommand.Create(ui),
+            CertifyCommand.Create(ui),
             MergeCommand.Create(ui),
             DemoCommand.Create(ui),
             AttackCommand.Create(ui),

@@ -38,6 +38,9 @@ public static class AttackRegistry
         // the attack is a trained generator, loaded from a file or an advgan train folder
         ["advgan"] = new(true, (eps, s) => AdvGan.Load(s.Generator ?? throw AdvexException.About(
             "advgan needs generator, a generator file or the folder an AdvGAN training wrote", "generator"), eps)),
+        // a saved universal perturbation (attack --universal), added to every input
+        ["universal"] = new(true, (eps, s) => Universal.UniversalAttack.Load(s.Perturbation ?? throw AdvexException.About(
+            "universal needs perturbation, the .npy file attack --universal wrote", "perturbation"), eps, s.Norm ?? Norm.Linf)),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;

@@ -19,6 +19,8 @@ public sealed record AttackSettings
     public string? Optimizer { get; init; }
     public double? Overshoot { get; init; }
     public string? Generator { get; init; }
+    /// <summary>A saved universal perturbation (<c>.npy</c>) for the <c>universal</c> attack.</summary>
+    public string? Perturbation { get; init; }
     /// <summary>Query budget of the score-based black-box attack (Square).</summary>
     public int? Queries { get; init; }
 }

@@ -11,7 +11,13 @@ public sealed record RunSpec(string Attack, string Key, string Norm, double? Eps
 /// <summary>The model as the evaluation used it.</summary>
 public sealed record ModelConfig(string Kind, string? Architecture, int Classes, long[] InputShape, double[]? Mean,
     double[]? Std, double Lower, double Upper, string? Backend = null, string? MemoryFormat = null,
-    string? CheckpointEntry = null);
+    string? CheckpointEntry = null)
+{
+    public static ModelConfig Of(Classifier model) =>
+        new(model.Kind, model.Architecture, model.Classes, model.InputShape, model.Normalization?.Mean,
+            model.Normalization?.Std, model.Lower, model.Upper, model.Backend.Name(), model.MemoryFormat.Name(),
+            model.CheckpointEntry);
+}
 
 /// <summary>Which samples were evaluated: <c>Count</c> is the size of the split after <c>--limit</c>; <c>Spec</c> names
 /// a folder by its real path.</summary>
@@ -41,9 +47,7 @@ public sealed record RunConfig(
 {
     public static RunConfig Of(Classifier model, string modelPath, Dataset data, IReadOnlyList<Attack> attacks,
         EvalOptions options) => new(
-        new ModelConfig(model.Kind, model.Architecture, model.Classes, model.InputShape, model.Normalization?.Mean,
-            model.Normalization?.Std, model.Lower, model.Upper, model.Backend.Name(), model.MemoryFormat.Name(),
-            model.CheckpointEntry),
+        ModelConfig.Of(model),
         Fingerprint.OfModel(modelPath),
         new DataConfig(ConfigDifference.ResolveSpec(data.Spec), data.Split, data.Count),
         Fingerprint.OfData(data),
