@@ -51,7 +51,7 @@ public sealed record RunConfig(
         options.Cascade,
         options.EarlyStop,
         options.Eps,
-        attacks.Select(a => new RunSpec(a.Name, RunKey(a), a.Norm.Name(), a.IsBounded ? a.Eps : null, a.Params,
+        attacks.Select(a => new RunSpec(a.Name, RunKey(a), a.Norm.Name(), a.IsBounded ? a.Eps : null, a.ReportedParams,
             a.IsRandomized)).ToList());
 
     /// <summary>A stable key for a run, e.g. <c>fgsm@0.1</c>.</summary>
