@@ -17,8 +17,12 @@ using static TorchSharp.torch;
 ///                       else ‖δₖ‖_p + |L(δₖ)| / ‖∇L(δₖ)‖_q                  (first-order distance to the boundary,
 ///                                                                             q the dual norm of p)
 ///   L0: εₖ₊₁ = min(εₖ − 1, ⌊εₖ(1 − γₖ)⌋, ‖δ*‖₀) or max(εₖ + 1, ⌊εₖ(1 + γₖ)⌋), from ε₀ = 1
-///   δₖ₊₁ = clip_box(x + Π_{εₖ₊₁}(δₖ + αₖ·∇L/‖∇L‖₂)) − x
+///   δₖ₊₁ = clip_box(x + Π_{εₖ₊₁}(δₖ + αₖ·g/‖g‖₂)) − x,   g = ∇L without the coordinates the box blocks
 /// </code>
+/// The box (Advex's change, as in its DeepFool): the step's gradient g drops the coordinates at a bound that it would
+/// push out of the box (at lo going down, at hi going up). The paper steps along the whole ∇L and clips afterwards;
+/// on the test LeNet the clipping then eats part of every step and 37% of the images never cross the boundary in L2
+/// (100 or 300 steps alike), against 100% with g (scripts/reference_decision_min_norm.py runs both).
 /// εₖ never exceeds the largest norm the box allows. δ* is the smallest adversarial δ seen so far (checked at the start
 /// of each step). Defaults: 100 steps (the paper runs up to 1,000), α_init 1, γ_init 0.05, γ_final 0.001, as the
 /// authors' code; one gradient evaluation per step and sample.
@@ -93,7 +97,8 @@ public sealed record Fmn : Attack
             }
             Iterates.Replace(ref eps, minimum(next, worst));
 
-            var step = grad / LpBall.Broadcast(LpBall.L2Norms(grad).clamp_min(Tiny), grad) * alpha;
+            var feasible = grad.masked_fill((adv.le(model.Lower) & grad.lt(0)) | (adv.ge(model.Upper) & grad.gt(0)), 0);
+            var step = feasible / LpBall.Broadcast(LpBall.L2Norms(feasible).clamp_min(Tiny), grad) * alpha;
             var projected = PerSampleBall.Project(delta + step, eps, p);
             Iterates.Replace(ref delta, (x + projected).clamp(model.Lower, model.Upper) - x);
         }
