@@ -36,14 +36,15 @@ public static class RandomizedDefenseExample
         public override Tensor forward(Tensor x) => inner.call(x + sigma * randn_like(x));
     }
 
-    /// <summary>The model behind a <see cref="NoisyInput"/> of standard deviation σ. The new classifier owns the
-    /// model's module: dispose it, not the model.</summary>
+    /// <summary>The model behind a <see cref="NoisyInput"/> of standard deviation σ. Dispose the model, not the
+    /// returned classifier (TorchSharp cannot dispose a TorchScript module held as a submodule).</summary>
     public static Classifier Noisy(Classifier model, double sigma) =>
         new(new NoisyInput(model.Module, sigma), model.InputShape, model.Classes, kind: "randomized");
 
     public static EvalReport Run(string torchScriptFile, int limit, int steps = 20)
     {
-        using var model = Noisy(ModelStore.Load(torchScriptFile), 0.2);
+        using var lenet = ModelStore.Load(torchScriptFile);
+        var model = Noisy(lenet, 0.2);
         using var test = DataSource.Load("mnist", "test");
         using var data = test.Take(limit);
         double[] eps = [0.3];

@@ -49,7 +49,7 @@ public abstract record Attack
         if (NeedsGradients && !model.HasGradients)
             throw new AdvexException(
                 $"attack {Name} needs input gradients, and the {model.Backend.Name()} backend running {model.DisplayName} " +
-                "gives none: use the torch backend, or a gradient-free attack (square)");
+                "gives none: use the torch backend, or a gradient-free attack (square, hsj)");
     }
 
     /// <summary>Hyper-parameters as reported in results (JSON <c>params</c>).</summary>

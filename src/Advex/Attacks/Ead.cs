@@ -84,8 +84,9 @@ public sealed record Ead : Attack
         {
             using var scope = NewDisposeScope();
             var rows = context.Select(active.nonzero().squeeze(1));
-            var (grad, _) = Gradients.Of(model, yk, z =>
-                (c * Losses.Margin(z, goal.Classes, goal.IsTargeted).clamp_min(-Kappa)).sum() + (yk - x).square().sum());
+            // ∇g(y) = c·∇f(y) + 2(y − x): the distance term's gradient is written out (y is not the autograd leaf)
+            var (gradF, _) = Gradients.Of(model, yk, z => (c * Losses.Margin(z, goal.Classes, goal.IsTargeted).clamp_min(-Kappa)).sum());
+            var grad = gradF + 2 * (yk - x);
             rows.CountGradients();
             var lr = Lr * Math.Sqrt(1 - (double)k / Steps);
             var z = yk - lr * grad;

@@ -15,8 +15,12 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed class ExpectationTests
 {
-    private static Classifier NoisyLeNet() =>
-        RandomizedDefenseExample.Noisy(ModelStore.Load(Path.Combine(Paths.TorchScript, "lenet.pt")), 0.3);
+    /// <summary>The noisy model; dispose the LeNet it wraps (see <see cref="RandomizedDefenseExample.Noisy"/>).</summary>
+    private static Classifier NoisyLeNet(out Classifier lenet)
+    {
+        lenet = ModelStore.Load(Path.Combine(Paths.TorchScript, "lenet.pt"));
+        return RandomizedDefenseExample.Noisy(lenet, 0.3);
+    }
 
     private static (Tensor X, Tensor Y) Images(int n)
     {
@@ -28,7 +32,8 @@ public sealed class ExpectationTests
     public void Eot_gradient_is_the_mean_of_n_single_draws_and_repeats_for_a_seed()
     {
         using var scope = NewDisposeScope();
-        using var model = NoisyLeNet();
+        var model = NoisyLeNet(out var lenet);
+        using var owner = lenet;
         var (x, y) = Images(8);
         var goal = new Untargeted(y);
         Tensor Eot(long seed)
@@ -62,7 +67,8 @@ public sealed class ExpectationTests
     public void Pgd_with_eot_counts_every_draw_and_is_deterministic_given_the_seed()
     {
         using var scope = NewDisposeScope();
-        using var model = NoisyLeNet();
+        var model = NoisyLeNet(out var lenet);
+        using var owner = lenet;
         var (x, y) = Images(8);
         var pgd = new Pgd(0.3, steps: 5, stepSize: 0.05) with { Eot = 4 };
         Assert.Equal(4, pgd.ReportedParams["eot"]);
@@ -90,7 +96,8 @@ public sealed class ExpectationTests
         Assert.Equal(20, aa.ReportedParams["eot"]);
         Assert.Equal(20, aa.WithEps(0.1).Eot);
         Assert.Equal(5, AttackRegistry.Create("autoattack", 0.3, new AttackSettings { Version = "rand", Eot = 5 }).Eot);
-        using var model = NoisyLeNet();
+        var model = NoisyLeNet(out var lenet);
+        using var owner = lenet;
         var (x, y) = Images(4);
         using var context = AttackContext.Sequential(4, 0);
         var r = attack.Run(model, x, new Untargeted(y), context);

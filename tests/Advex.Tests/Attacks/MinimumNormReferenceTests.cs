@@ -67,6 +67,9 @@ public sealed class MinimumNormReferenceTests(ITestOutputHelper output)
         output.WriteLine($"FMN {normName}: Advex success {success:P1}, median {median:F4}; reference (same rule) " +
             $"{same.GetProperty("success").GetDouble():P1}, {refMedian:F4}; paper's rule {paper.GetProperty("success").GetDouble():P1}, " +
             $"{paper.GetProperty("median_norm").GetDouble():F4}");
+        var sameNorms = Norms(same);
+        output.WriteLine("first images, Advex vs reference: " + string.Join("; ", Enumerable.Range(0, 12)
+            .Select(i => $"{norms[i]:0.####}/{sameNorms[i]:0.####}")));
         Assert.True(success >= same.GetProperty("success").GetDouble() - 0.02, $"success {success} vs reference");
         Assert.True(Math.Abs(median - refMedian) <= 0.05 * refMedian + (norm == Norm.L0 ? 1 : 0), $"median {median} vs {refMedian}");
         // the paper's FMN (gradient not restricted to the box) breaks no more, and no closer on the images it breaks
