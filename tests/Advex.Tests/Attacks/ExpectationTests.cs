@@ -44,7 +44,7 @@ public sealed class ExpectationTests
         }
         var before = random.get_rng_state();
         var g = Eot(123);
-        Assert.True(random.get_rng_state().equal(before).item<bool>(), "the global generator is restored");
+        Assert.True(random.get_rng_state().eq(before).all().item<bool>(), "the global generator is restored");
         Assert.Equal(1, Expectation.Draws);
 
         random.manual_seed(123);
@@ -58,9 +58,9 @@ public sealed class ExpectationTests
         }
         random.set_rng_state(before);
         Assert.True((g - sum / 8).abs().max().item<float>() <= 1e-6f * (1 + g.abs().max().item<float>()), "not the mean of 8 draws");
-        Assert.False(singles[0].equal(singles[1]).item<bool>(), "the model is not randomized");
-        Assert.True(Eot(123).equal(g).item<bool>(), "the same seed gives another gradient");
-        Assert.False(Eot(124).equal(g).item<bool>(), "another seed gives the same gradient");
+        Assert.False(singles[0].eq(singles[1]).all().item<bool>(), "the model is not randomized");
+        Assert.True(Eot(123).eq(g).all().item<bool>(), "the same seed gives another gradient");
+        Assert.False(Eot(124).eq(g).all().item<bool>(), "another seed gives the same gradient");
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public sealed class ExpectationTests
         var b = pgd.Run(model, x, new Untargeted(y), c2).Adversarial;
         var c = pgd.Run(model, x, new Untargeted(y), c3).Adversarial;
         Assert.All(c1.GradientCounts, k => Assert.Equal(5 * 4, k));
-        Assert.True(a.equal(b).item<bool>(), "same seed, different result");
-        Assert.False(a.equal(c).item<bool>(), "another seed, same result");
+        Assert.True(a.eq(b).all().item<bool>(), "same seed, different result");
+        Assert.False(a.eq(c).all().item<bool>(), "another seed, same result");
     }
 
     [Fact]
