@@ -57,13 +57,14 @@ public sealed record RunConfig(
         options.Cascade,
         options.EarlyStop,
         options.Eps,
-        attacks.Select(a => new RunSpec(a.Name, RunKey(a), a.Norm.Name(), a.IsBounded ? a.Eps : null, a.Params,
+        attacks.Select(a => new RunSpec(a.Name, RunKey(a), a.Norm.Name(), a.IsBounded ? a.Eps : null, a.ReportedParams,
             a.IsRandomized)).ToList(),
         data.Labels);
 
-    /// <summary>A stable key for a run, e.g. <c>fgsm@0.1</c>.</summary>
+    /// <summary>A stable key for a run, e.g. <c>fgsm@0.1</c>, or <c>pgd@0.3+eot10</c> with EoT.</summary>
     public static string RunKey(Attack a) =>
-        a.IsBounded ? $"{a.Name}@{a.Eps.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}" : a.Name;
+        (a.IsBounded ? $"{a.Name}@{a.Eps.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}" : a.Name) +
+        (a.Eot > 1 ? $"+eot{a.Eot}" : "");
 }
 
 /// <summary>

@@ -113,6 +113,9 @@ public static class AttackTestSettings
         "autoattack" => new AttackSettings { Steps = 20, Queries = 300 },
         "optim" => new AttackSettings { Steps = 30, Optimizer = "adam", Lr = 0.01 },
         "square" => new AttackSettings { Queries = 300 },
+        "hsj" => new AttackSettings { Queries = 200 },
+        "fmn" => new AttackSettings { Steps = 30 },
+        "ead" => new AttackSettings { Steps = 20, BinarySearchSteps = 3, C = 1 },
         _ => new AttackSettings(),
     };
 }
