@@ -20,13 +20,15 @@ public sealed class AttackOptions
     public Option<double?> Overshoot { get; } = new("--overshoot") { Description = "overshoot (DeepFool)" };
     public Option<string?> Generator { get; } = new("--generator") { Description = "AdvGAN generator file or folder" };
     public Option<int?> Queries { get; } = new("--queries") { Description = "query budget (Square, default 5000)" };
+    public Option<string?> Targets { get; } = new("--targets") { Description = "how APGD-T and FAB-T pick their 9 targets: top (AutoAttack's highest logits; default of the standard version) or malt (nearest linearised boundaries, Melamed et al. 2024; default of the fast version)" };
+    public Option<string?> Version { get; } = new("--version") { Description = $"AutoAttack version: {string.Join(", ", AutoAttackVersions.Names)} (default standard; fast = APGD-CE then APGD-T on MALT targets, the remaining standard stages where a gradient-masking check fires)" };
 
     public void AddTo(Command cmd)
     {
         foreach (Option o in new Option[]
                  {
                      Norm, Steps, StepSize, RandomStart, Restarts, Momentum, C, Kappa, BinarySearchSteps, Lr, Optimizer,
-                     Overshoot, Generator, Queries,
+                     Overshoot, Generator, Queries, Targets, Version,
                  })
             cmd.Options.Add(o);
     }
@@ -47,5 +49,7 @@ public sealed class AttackOptions
         Overshoot = p.GetValue(Overshoot),
         Generator = p.GetValue(Generator),
         Queries = p.GetValue(Queries),
+        Targets = p.GetValue(Targets) is { } t ? Attacks.Core.TargetRankingNames.Parse(t) : null,
+        Version = p.GetValue(Version) is { } v ? AutoAttackVersions.Parse(v) : null,
     };
 }

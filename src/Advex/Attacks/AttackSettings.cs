@@ -21,4 +21,8 @@ public sealed record AttackSettings
     public string? Generator { get; init; }
     /// <summary>Query budget of the score-based black-box attack (Square).</summary>
     public int? Queries { get; init; }
+    /// <summary>How APGD-T and FAB-T choose their targets (AutoAttack's top logits or MALT).</summary>
+    public Core.TargetRanking? Targets { get; init; }
+    /// <summary>AutoAttack's version (standard, fast).</summary>
+    public AutoAttackVersion? Version { get; init; }
 }

@@ -67,6 +67,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
                     StageGradients = o.Trace[i]?.Gradients[o.TraceRow[i]],
                     StageQueries = o.Trace[i]?.Queries[o.TraceRow[i]],
                     StageSeconds = o.Trace[i] is { } t ? t.Seconds.Select(sec => sec / t.BrokenBy.Length).ToArray() : null,
+                    Escalation = o.Trace[i]?.Escalation?[o.TraceRow[i]],
                 });
             }
         return records;

@@ -26,6 +26,8 @@ namespace Advex.Evaluation;
 /// <param name="StageGradients">cascade attacks: gradient evaluations each stage spent on the sample</param>
 /// <param name="StageQueries">cascade attacks: forward-only queries each stage spent on the sample</param>
 /// <param name="StageSeconds">cascade attacks: the sample's share of each stage's batch wall time</param>
+/// <param name="Escalation">guarded cascades (AutoAttack's fast version): null when the sample was not escalated to
+/// the remaining standard stages, else the masking checks that sent it there, joined by '+'</param>
 /// <param name="ZeroGradient">the clean input gradient is all zero (sanity check); null on a forward-only backend</param>
 /// <param name="ProbabilityLike">the model's output row lies in [0,1] and sums to 1 (sanity check)</param>
 /// <param name="Deterministic">two forward passes give identical logits (sanity check)</param>
@@ -59,7 +61,8 @@ public sealed record SampleRecord(
     int? BrokenByStage = null,
     long[]? StageGradients = null,
     long[]? StageQueries = null,
-    double[]? StageSeconds = null)
+    double[]? StageSeconds = null,
+    string? Escalation = null)
 {
     /// <summary>The record with its timing field zeroed, for comparisons between runs.</summary>
     public SampleRecord WithoutTiming() => this with { Seconds = 0, StageSeconds = null };
