@@ -34,6 +34,7 @@ public sealed class FastAutoAttackTests(TrainedLeNet lenet, ITestOutputHelper ou
         Assert.True(stages[4].ForwardPassesPerImage > 0);              // the standard Square really ran on them
         Assert.True(stages[4].RobustAccuracy < stages[1].RobustAccuracy, "Square broke what the masked gradients could not");
         Assert.Equal(run.RobustAccuracy, stages[^1].RobustAccuracy, 12);
+        Assert.Contains(Advex.Cli.EvalTable.Lines(fast), l => l.Contains("ESCALATED") && l.Contains("zero_gradients"));
 
         // a healthy model: nothing escalates and the escalation stages cost nothing
         var healthy = Evaluate(lenet.Model, data, new AutoAttack(0.15, steps: 10, queries: 300, version: AutoAttackVersion.Fast)).Runs.Single();
