@@ -27,6 +27,8 @@ public sealed record AttackSettings
     public double? Beta { get; init; }
     /// <summary>Expectation over transformation: draws of a randomized model each gradient averages over.</summary>
     public int? Eot { get; init; }
-    /// <summary>AutoAttack's version: <c>standard</c> or <c>rand</c>.</summary>
-    public string? Version { get; init; }
+    /// <summary>How APGD-T and FAB-T choose their targets (AutoAttack's top logits or MALT).</summary>
+    public Core.TargetRanking? Targets { get; init; }
+    /// <summary>AutoAttack's version (standard, apgd, fast, rand).</summary>
+    public AutoAttackVersion? Version { get; init; }
 }

@@ -72,6 +72,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
                     StageQueries = o.Trace[i]?.Queries[o.TraceRow[i]],
                     StageSeconds = o.Trace[i] is { } t ? t.Seconds.Select(sec => sec / t.BrokenBy.Length).ToArray() : null,
                     Norm = o.Norm?[i],
+                    Escalation = o.Trace[i]?.Escalation?[o.TraceRow[i]],
                 });
             }
         return records;
