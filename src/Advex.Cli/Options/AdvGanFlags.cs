@@ -19,7 +19,7 @@ public sealed class AdvGanFlags
     private readonly Option<double> advLambda = new("--adv-lambda") { Description = "weight of the C&W margin", DefaultValueFactory = _ => D.AdvLambda };
     private readonly Option<double> pertLambda = new("--pert-lambda") { Description = "weight of the perturbation L2 loss", DefaultValueFactory = _ => D.PertLambda };
     private readonly Option<double?> c = new("--c") { Description = "hinge bound: penalise only max(0, ‖δ‖₂ − c) (default: plain mean ‖δ‖₂)" };
-    private readonly Option<string> margin = new("--margin") { Description = "C&W margin on probs (seed 000) or logits", DefaultValueFactory = _ => "probs" };
+    private readonly Option<string> margin = new("--margin") { Description = "C&W margin on probs (step 000 of the original notes) or logits", DefaultValueFactory = _ => "probs" };
     private readonly Option<int?> targetClass = new("--target-class") { Description = "train a targeted generator for this one class (default untargeted)" };
     private readonly Option<int> batch = new("--batch-size") { Description = "batch size", DefaultValueFactory = _ => D.BatchSize };
     private readonly Option<double> lr = new("--lr") { Description = "Adam learning rate of G and D", DefaultValueFactory = _ => D.Lr };

@@ -31,8 +31,10 @@ public static class Cascade
             var index = robust.nonzero().squeeze(1);
             if (index.numel() == 0) break;
             var (g0, q0) = (context.RowGradients(), context.RowQueries());
+            var rows = context.Select(index);
+            rows.Enter(stages[s].Name, s, stages.Count);
             var clock = Stopwatch.StartNew();
-            var result = stages[s].Run(model, x.index_select(0, index), goal.Select(index), context.Select(index));
+            var result = stages[s].Run(model, x.index_select(0, index), goal.Select(index), rows);
             seconds[s] = clock.Elapsed.TotalSeconds;
             var (g1, q1) = (context.RowGradients(), context.RowQueries());
             for (var i = 0; i < n; i++) (gradients[i][s], queries[i][s]) = (g1[i] - g0[i], q1[i] - q0[i]);

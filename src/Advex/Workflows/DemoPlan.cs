@@ -31,6 +31,6 @@ public sealed record DemoPlan(int Epochs, int? TrainLimit, int FgsmCount, int St
     /// <summary>L2 radii at which the minimisation attacks (C&amp;W, DeepFool) are scored.</summary>
     public static readonly double[] L2Radii = [0.5, 1, 1.5, 2, 2.5, 3];
 
-    /// <summary>Target class of the optimizer comparison (seed 003).</summary>
+    /// <summary>Target class of the optimizer comparison (step 003 of the original notes).</summary>
     public const int OptimizerTarget = 3;
 }
