@@ -71,7 +71,7 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
     /// is the input shape unless --input-shape is given; the caller owns the data <see cref="LoadData"/> returns.</summary>
     public Classifier LoadModel(ParseResult p) =>
         ModelForData.Load(ModelPath(p), new ModelOptions(Opts.ParseNormalization(p.GetValue(Mean), p.GetValue(Std)),
-            p.GetResult(InputShape) is { Implicit: false } ? Opts.ParseShape(p.GetValue(InputShape)!) : null,
+            p.GetValue(InputShape) is { } shape ? Opts.ParseShape(shape) : null,
             p.GetValue(Arch), p.GetValue(Classes), ModelBackends.Parse(p.GetValue(Backend)!),
             MemoryFormats.Parse(p.GetValue(MemoryFormat)!), p.GetValue(CheckpointKey)), LoadData(p));
 

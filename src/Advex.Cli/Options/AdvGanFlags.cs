@@ -28,7 +28,10 @@ public sealed class AdvGanFlags
     private readonly Option<bool> resume = new("--resume") { Description = "continue from the checkpoint in --out" };
     private readonly Option<string?> mean = Opts.Mean();
     private readonly Option<string?> std = Opts.Std();
-    private readonly Option<string> shape = Opts.InputShape();
+    private readonly Option<string> shape = new("--input-shape")
+    {
+        Description = "C,H,W of one input of the target when its file records none (default: 1,28,28)",
+    };
     private readonly Option<string?> json = Opts.Json();
     private readonly Option<bool> quiet = Opts.Quiet();
 
@@ -56,5 +59,9 @@ public sealed class AdvGanFlags
     }.Validate();
 
     public Classifier LoadTarget(ParseResult p) =>
-        ModelStore.Load(p.GetValue(target)!, Opts.ParseNormalization(p.GetValue(mean), p.GetValue(std)), Opts.ParseShape(p.GetValue(shape)!));
+        ModelStore.Load(p.GetValue(target)!, Opts.ParseNormalization(p.GetValue(mean), p.GetValue(std)), Opts.ParseShape(p.GetValue(shape) ?? TargetShape));
+
+    /// <summary>The target's input shape when neither its file nor --input-shape gives one (AdvGAN's data is
+    /// MNIST-sized).</summary>
+    private const string TargetShape = "1,28,28";
 }

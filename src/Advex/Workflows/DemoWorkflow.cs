@@ -18,7 +18,8 @@ using Advex.Training;
 /// </summary>
 public static class DemoWorkflow
 {
-    private const int Steps = 9;
+    /// <summary>The number of steps the demo prints (docs/getting-started.md has one table row per step).</summary>
+    public const int Steps = 9;
 
     public static DemoOutcome Run(DemoJob job, IProgress<JobProgress>? progress = null, DemoObserver? observer = null)
     {

@@ -50,6 +50,7 @@ public static class HtmlReport
         var generativeFigures = new List<Source<string>>();
         var epochFolders = inputs.Trainings.Select(t => Path.GetDirectoryName(t.Path)).ToHashSet();
         var optimizerFolders = inputs.Optimizers.Select(o => Path.GetDirectoryName(o.Path)).ToHashSet();
+        var oneEpoch = inputs.Trainings.Where(t => t.Epochs.Count < 2).Select(t => Path.GetDirectoryName(t.Path)).ToHashSet();
         var n = 0;
         foreach (var image in inputs.Images)
         {
@@ -57,6 +58,8 @@ public static class HtmlReport
             var folder = Path.GetDirectoryName(image.Path);
             List<Source<string>>? into =
                 name.StartsWith("accuracy_vs_eps", StringComparison.Ordinal) ? null // regenerated per model and norm
+                // a per-epoch curve of a one-epoch run is a single dot: its table says it all
+                : oneEpoch.Contains(folder) && !IsGrid(name) ? null
                 // the latest grid is a copy of the last epoch's
                 : name == GenerativeFigures.LatestSamples && inputs.Images.Any(i => Path.GetDirectoryName(i.Path) == folder
                     && i.Value.StartsWith("samples_epoch_", StringComparison.Ordinal)) ? null
@@ -96,6 +99,10 @@ public static class HtmlReport
 
     private static List<(string, string)> Rel(List<(string File, string Caption)> charts) =>
         charts.Select(c => ($"{ImageDir}/{c.File}", c.Caption)).ToList();
+
+    private static bool IsGrid(string name) =>
+        name.Contains("sample", StringComparison.OrdinalIgnoreCase) || name.Contains("grid", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("example", StringComparison.OrdinalIgnoreCase);
 
     private static string Safe(string name) =>
         new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
