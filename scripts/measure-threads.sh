@@ -1,6 +1,6 @@
 #!/bin/sh
 # Measures one PGD job with 1 and with 2 libtorch threads, alternating, on this machine as it is (busy or idle),
-# and prints a Markdown table of wall seconds (the thread-policy decision in docs/threads.md quotes its output).
+# and prints a Markdown table of wall seconds (benchmarks/results/threads-1-vs-2.md holds a run of it).
 # usage: scripts/measure-threads.sh [repeats=3] [limit=500]
 set -eu
 cd "$(dirname "$0")/.."

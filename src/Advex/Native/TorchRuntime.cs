@@ -14,7 +14,7 @@ public static class TorchRuntime
     /// libtorch's intra-op threads <see cref="UseThreads"/> sets, unless the environment chooses (<c>OMP_NUM_THREADS</c>,
     /// <c>ADVEX_THREADS</c>); null leaves libtorch's own default (one per core). The <c>advex</c> tool sets 1: on a
     /// shared 2-core machine a PGD job ran several times faster on one thread than on two
-    /// (<c>scripts/measure-threads.sh</c>, results in docs/threads.md); <c>--workers N</c> is the way to use N cores.
+    /// (<c>scripts/measure-threads.sh</c>, results in benchmarks/results/threads-1-vs-2.md); <c>--workers N</c> is the way to use N cores.
     /// </summary>
     public static int? DefaultThreads { get; set; }
 
