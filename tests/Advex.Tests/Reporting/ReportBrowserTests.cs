@@ -124,7 +124,8 @@ public sealed class ReportBrowserTests(ITestOutputHelper output)
         var advgan = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "advgan-eval", "eval.json"))).RootElement;
         Assert.Contains("advgan", await Text("#robustness"));
         Assert.Contains(Pct(advgan.GetProperty("runs")[0].GetProperty("robust_accuracy").GetDouble()), await Text("#robustness"));
-        Assert.True(await page.Locator("#generative img").CountAsync() >= 4, "AdvGAN and GAN curves and samples");
+        // one-epoch runs: the GAN's samples and AdvGAN's grid, no one-dot curves
+        Assert.True(await page.Locator("#generative img").CountAsync() >= 2, "AdvGAN grid and GAN samples");
         var generative = await Text("#generative");
         Assert.Contains("inception_score", generative);
         Assert.Contains("gan/samples_epoch_001.png", generative);

@@ -21,15 +21,15 @@ internal static class EvalSections
             var warnings = model.SelectMany(e => e.Value.Sanity.Where(c => !c.Ok).Select(c => c.Check)).Distinct().ToList();
             var checks = model.Sum(e => e.Value.Sanity.Count);
             var worst = Worst(model);
-            if (worst.Count == 0) rows.Add([model.Key, Pct(main.CleanAccuracy), "–", "–", "–", Trust(checks, warnings)]);
+            if (worst.Count == 0) rows.Add([model.Key, "–", "–", Pct(main.CleanAccuracy), Trust(checks, warnings), "–"]);
             foreach (var (w, count) in worst)
-                rows.Add([model.Key, Pct(main.CleanAccuracy), Pct(w.RobustAccuracy), $"{ReportCharts.NormLabel(w.Norm)} ε = {Eps(w.Eps)}",
-                    $"{string.Join(" + ", w.Attacks)} ({count} samples)", Trust(checks, warnings)]);
+                rows.Add([model.Key, $"{ReportCharts.NormLabel(w.Norm)} ε = {Eps(w.Eps)}", $"{Pct(w.RobustAccuracy)} of {count}",
+                    Pct(main.CleanAccuracy), Trust(checks, warnings), string.Join(", ", w.Attacks)]);
         }
-        sb.Append(Table(["model", "clean accuracy", "robust accuracy (worst case)", "budget", "against", "sanity checks"], rows,
+        sb.Append(Table(["model", "budget", "robust accuracy (worst case)", "clean accuracy", "sanity checks", "against"], rows,
             "robust accuracy: the share of samples that every attack of one evaluation failed to change, at the largest ε of each norm",
             "summary-table"));
-        var pm = Worst([primary]).FirstOrDefault().Worst;
+        var pm = Worst(evals.Where(e => ReportCharts.ModelName(e.Value) == ReportCharts.ModelName(primary.Value))).FirstOrDefault().Worst;
         var allWarnings = evals.Sum(s => s.Value.Sanity.Count(c => !c.Ok));
         var attacks = evals.SelectMany(s => s.Value.Runs.Select(r => r.Attack)).Distinct().ToList();
         sb.Append("<div class=\"cards\">");
