@@ -36,6 +36,9 @@ public sealed class RunLock : IDisposable
         var path = Path.Combine(full, FileName);
         while (true)
         {
+            // a planted link would make the lock write into its target, outside the folder
+            if (FileKinds.Of(path) is not (FileKind.Missing or FileKind.Regular) and var kind)
+                throw new AdvexException($"{path} is {kind.Describe()}, not a lock file; remove it");
             var fd = Posix.OpenOrCreate(path);
             if (!Posix.TryLockExclusive(fd))
             {
@@ -52,7 +55,7 @@ public sealed class RunLock : IDisposable
                 continue;
             }
             Posix.Overwrite(fd, $"{Environment.ProcessId}\n{command}\n");
-            StaleTemps.Clean(full, recursive: true);
+            StaleTemps.Clean(Native.Posix.RealPath(full), recursive: true);
             return new RunLock(fd, path, full, created);
         }
     }
