@@ -21,13 +21,14 @@ public static class AttackCommand
         var targeted = new Option<string?>("--targeted") { Description = "random, least-likely or a class index" };
         var outDir = new Option<string>("--out") { Description = "output folder", Required = true };
         var count = new Option<int>("--grid") { Description = "samples shown in the PNG grid", DefaultValueFactory = _ => 10 };
-        var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 256 };
+        var batch = Opts.BatchSize();
+        var maxMemory = Opts.MaxMemory();
         var seed = Opts.Seed();
         var quiet = Opts.Quiet();
         var attackOptions = new AttackOptions();
         var cmd = new Command("attack", "Attack a dataset and save the adversarial images (IDX + PNG grid) with a JSON summary.")
         {
-            attack, eps, targeted, outDir, count, batch, seed, quiet,
+            attack, eps, targeted, outDir, count, batch, maxMemory, seed, quiet,
         };
         source.AddTo(cmd);
         attackOptions.AddTo(cmd);
@@ -45,7 +46,8 @@ public static class AttackCommand
             using var dataset = source.LoadData(p);
             Run(ui, classifier, dataset, theAttack, new EvalOptions
             {
-                BatchSize = p.GetValue(batch),
+                BatchSize = Opts.ParseBatchSize(p.GetValue(batch)!),
+                MaxMemory = Opts.ParseMaxMemory(p.GetValue(maxMemory)),
                 Seed = p.GetValue(seed),
                 Target = TargetMode.Parse(p.GetValue(targeted), classifier.Classes),
                 ExampleCount = p.GetValue(count),

@@ -25,7 +25,7 @@ public static class EvalAggregate
             Model = new ModelInfo(manifest.ModelPath, config.Model.Kind, config.Model.Architecture, config.Model.Classes,
                 config.Model.InputShape, config.Model.Mean, config.Model.Std, config.Model.Backend, config.Model.MemoryFormat,
                 config.Model.CheckpointEntry),
-            Data = new DataInfo(config.Data.Spec, config.Data.Split, n),
+            Data = new DataInfo(config.Data.Spec, config.Data.Split, n, config.Labels),
             Seed = config.Seed,
             Runs = runs,
             WorstCase = WorstCases(config, runs, byRun),

@@ -26,7 +26,8 @@ public sealed record EvalReport
 public sealed record ModelInfo(string Path, string Kind, string? Architecture, int Classes, long[] InputShape,
     double[]? Mean, double[]? Std, string? Backend = null, string? MemoryFormat = null, string? CheckpointEntry = null);
 
-public sealed record DataInfo(string Spec, string Split, int Count);
+/// <param name="Labels"><c>dataset</c>, or <c>predicted</c> (each sample's label is the model's clean prediction)</param>
+public sealed record DataInfo(string Spec, string Split, int Count, string Labels = Data.Dataset.LabelsFromDataset);
 
 public sealed record RunResult
 {
