@@ -7,7 +7,7 @@ using Advex.Generative;
 using Advex.Models;
 using Advex.Workflows;
 
-/// <summary>`advex advgan train` then `advex eval --attack advgan --generator dir` as library calls (seed 000): a
+/// <summary>`advex advgan train` then `advex eval --attack advgan --generator dir` as library calls (step 000 of the original notes): a
 /// generator trained against a frozen model, then used as an attack.</summary>
 public static class AdvGanExample
 {

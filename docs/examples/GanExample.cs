@@ -3,7 +3,7 @@ namespace Advex.Examples;
 using Advex.Generative;
 using Advex.Workflows;
 
-/// <summary>`advex gan train --scorer model` as a library call (seed 001): a GAN with a sample grid per epoch, curves
+/// <summary>`advex gan train --scorer model` as a library call (step 001 of the original notes): a GAN with a sample grid per epoch, curves
 /// and the MNIST Inception Score by a given classifier.</summary>
 public static class GanExample
 {

@@ -4,7 +4,7 @@ using Advex.Data;
 using Advex.Models;
 using Advex.Workflows;
 
-/// <summary>`advex optimizers --target 3` as a library call (seed 003): SGD, RMSprop and Adam driving the same
+/// <summary>`advex optimizers --target 3` as a library call (step 003 of the original notes): SGD, RMSprop and Adam driving the same
 /// targeted attack; loss and target-probability curves and the comparison JSON.</summary>
 public static class OptimizersExample
 {

@@ -3,7 +3,7 @@ namespace Advex.Examples;
 using Advex.Text;
 using Advex.Workflows;
 
-/// <summary>`advex text train --adv fgm --seeds 1,2` as a library call (seed 002): the sentiment CNN trained with FGM
+/// <summary>`advex text train --adv fgm --seeds 1,2` as a library call (step 002 of the original notes): the sentiment CNN trained with FGM
 /// on its embedding once per seed; clean and embedding-PGD accuracy as mean ± sd.</summary>
 public static class TextStudyExample
 {

@@ -14,13 +14,19 @@ public static class Cli
 {
     public const int UsageError = 2;
 
+    /// <summary>The tool's name, as installed (<c>dotnet tool install ... advex</c>) and as help shows it.</summary>
+    public const string ToolName = "advex";
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         if (args is [Models.TorchScriptProbe.Command, var probed]) return Models.TorchScriptProbe.Run(probed, stderr);
         var ui = new Ui(stdout, stderr, quiet: args.Contains("--quiet") || Console.IsOutputRedirected || stdout != Console.Out,
             commandLine: string.Join(' ', args.Select(Quote).Prepend("advex")));
-        var root = new RootCommand("Advex: adversarial machine learning for .NET (TorchSharp).")
+        // a Command named advex rather than a RootCommand, which takes the executable's name (Advex.Cli)
+        var root = new Command(ToolName, "Advex: adversarial machine learning for .NET (TorchSharp).")
         {
+            new System.CommandLine.Help.HelpOption(),
+            new VersionOption(),
             TrainCommand.Create(ui),
             EvalCommand.Create(ui),
             CertifyCommand.Create(ui),
@@ -41,10 +47,13 @@ public static class Cli
             return UsageError;
         }
         Interruption.Reset();
+        TorchRuntime.DefaultThreads = 1; // measured: see TorchRuntime.DefaultThreads
+        var help = args.Any(a => a is "--help" or "-h" or "-?" or "--version");
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
+            if (!help) TorchRuntime.UseThreads();
             return parsed.Invoke(new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false,

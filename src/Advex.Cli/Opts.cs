@@ -54,7 +54,7 @@ public static class Opts
 
     public static Option<string> InputShape() => new("--input-shape")
     {
-        Description = "C,H,W of one input for models whose file records none (default: the data's)", DefaultValueFactory = _ => "1,28,28",
+        Description = "C,H,W of one input for models whose file records none (default: the data's shape)",
     };
 
     public static Option<int?> Resize() => new("--resize") { Description = "images: resize the shorter side to N (torchvision Resize, bilinear, antialiased)" };

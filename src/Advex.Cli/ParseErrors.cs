@@ -27,7 +27,7 @@ public static partial class ParseErrors
                 return $"unknown option '{token}' for {name}" +
                        Suggest(token, command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)));
             if (command.Subcommands.Count > 0)
-                return $"unknown command '{token}'{(command is RootCommand ? "" : $" for {name}")}" +
+                return $"unknown command '{token}'{(command.Name == Cli.ToolName ? "" : $" for {name}")}" +
                        Suggest(token, command.Subcommands.Select(c => c.Name));
             return $"unexpected argument '{token}' for {name}";
         }
@@ -43,7 +43,7 @@ public static partial class ParseErrors
     {
         var names = new List<string>();
         for (var r = parsed.CommandResult; r != null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
-            names.Insert(0, r.Command is RootCommand ? "advex" : r.Command.Name);
+            names.Insert(0, r.Command.Name);
         return string.Join(' ', names);
     }
 

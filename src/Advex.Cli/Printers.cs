@@ -11,7 +11,8 @@ public static class Printers
     public static void Print(Ui ui, TrainOutcome outcome)
     {
         var summary = outcome.Summary;
-        var table = new Table().Title("Per-class test accuracy").AddColumn("class").AddColumn("name").AddColumn("accuracy");
+        ui.Line("Per-class test accuracy:");
+        var table = new Table().AddColumn("class").AddColumn("name").AddColumn("accuracy");
         foreach (var c in summary.PerClass) table.AddRow(c.Class.ToString(), Markup.Escape(c.Name), $"{c.Accuracy:P2}");
         ui.Write(table);
         ui.Line($"clean test accuracy: {summary.TestAccuracy:P2}");
@@ -26,7 +27,8 @@ public static class Printers
     {
         var (report, figures) = outcome;
         ui.Line($"clean accuracy: {report.CleanAccuracy:P2} on {report.Data.Count} {report.Data.Spec} {report.Data.Split} samples");
-        ui.Write(EvalTable.Of(report));
+        ui.Line("Robustness:");
+        ui.Write(EvalTable.Of(report, ui.Width));
         foreach (var line in EvalTable.Lines(report)) ui.Line(line);
         foreach (var s in report.Sanity)
         {
@@ -51,7 +53,8 @@ public static class Printers
     public static void Print(Ui ui, OptimizerOutcome outcome)
     {
         var c = outcome.Comparison;
-        var table = new Table().Title($"Optimizers: target {c.Target}").AddColumns("optimizer", "success", "median iterations",
+        ui.Line($"Optimizers, target {c.Target}:");
+        var table = new Table().AddColumns("optimizer", "success", "median iterations",
             "final mean loss", "mean L2");
         foreach (var r in c.Optimizers)
             table.AddRow(r.Name, $"{r.SuccessRate:P1}", r.MedianIterations?.ToString("0.#", CultureInfo.InvariantCulture) ?? "never",
@@ -64,7 +67,8 @@ public static class Printers
 
     public static void Print(Ui ui, TextTrainingSummary summary, string outDir)
     {
-        var table = new Table().Title($"TextCnn, adv {summary.Options.Adv}, over {summary.Runs.Count} seed(s)")
+        ui.Line($"TextCnn, adv {summary.Options.Adv}, over {summary.Runs.Count} seed(s):");
+        var table = new Table()
             .AddColumn("figure").AddColumn("mean").AddColumn("sd");
         table.AddRow("clean test accuracy", $"{summary.TestAccuracy:P2}", $"{summary.TestAccuracySd:P2}");
         foreach (var r in summary.RobustByEps)

@@ -29,7 +29,18 @@ public sealed class Ui
     public bool Quiet { get; }
     public IAnsiConsole Console { get; }
 
-    public void Line(string text = "") => Out.WriteLine(text);
+    /// <summary>Prints a line. While a bar is live the line goes through the live display, which prints it above
+    /// the bar (a line written past it would land after the bar's cursor position, indented by its width).</summary>
+    public void Line(string text = "")
+    {
+        if (live) Console.WriteLine(text, Style.Plain);
+        else Out.WriteLine(text);
+    }
+
+    private bool live;
+
+    /// <summary>The terminal's width in columns (140 when quiet, where nothing is live).</summary>
+    public int Width => Console.Profile.Width;
 
     public void Warn(string text)
     {
@@ -39,32 +50,53 @@ public sealed class Ui
 
     public void Write(Table table) => Console.Write(table);
 
-    /// <summary>Runs a library job with one progress bar: its bar events move the bar, its lines are printed.</summary>
+    /// <summary>Runs a library job with one progress bar: its bar events move the bar and name what runs (the
+    /// event's stage, e.g. <c>attack autoattack ε=0.3 apgd-t 2/4 target 3/9</c>), its lines are printed above the
+    /// bar.</summary>
     public T Job<T>(string description, Func<IProgress<Workflows.JobProgress>, T> work) =>
-        WithProgress(description, report => work(new Workflows.SyncProgress<Workflows.JobProgress>(p =>
+        WithProgress(description, (report, rename) => work(new Workflows.SyncProgress<Workflows.JobProgress>(p =>
         {
             if (p.Line != null) Line(p.Line);
-            if (p.Total > 0) report(p.Done, p.Total);
+            if (p.Total > 0)
+            {
+                rename(string.IsNullOrEmpty(p.Stage) ? description : p.Stage);
+                report(p.Done, p.Total);
+            }
         })));
 
     /// <summary>Runs work with one progress bar; the callback reports (done, total).</summary>
-    public T WithProgress<T>(string description, Func<Action<double, double>, T> work)
+    public T WithProgress<T>(string description, Func<Action<double, double>, T> work) =>
+        WithProgress(description, (report, _) => work(report));
+
+    /// <summary>Runs work with one progress bar; the callbacks report (done, total) and rename the bar.</summary>
+    public T WithProgress<T>(string description, Func<Action<double, double>, Action<string>, T> work)
     {
-        if (Quiet) return work((_, _) => { });
+        if (Quiet) return work((_, _) => { }, _ => { });
         T result = default!;
-        Console.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask(Markup.Escape(description), maxValue: 1);
-                result = work((done, total) =>
+        // the columns around the description take about 38 columns: the description gets the rest, one line
+        var room = Math.Max(12, Width - 40);
+        string Fit(string text) => Markup.Escape(text.Length <= room ? text : text[..(room - 1)] + "…");
+        live = true;
+        try
+        {
+            Console.Progress()
+                .AutoClear(true)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 12 },
+                    new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
                 {
-                    task.MaxValue = Math.Max(total, 1);
-                    task.Value = done;
+                    var task = ctx.AddTask(Fit(description), maxValue: 1);
+                    result = work((done, total) =>
+                    {
+                        task.MaxValue = Math.Max(total, 1);
+                        task.Value = Math.Min(done, task.MaxValue);
+                    }, name => task.Description = Fit(name));
                 });
-            });
+        }
+        finally
+        {
+            live = false;
+        }
         return result;
     }
 }

@@ -4,7 +4,7 @@ using System.CommandLine;
 using Advex.Cli.Options;
 using Advex.Workflows;
 
-/// <summary><c>advex advgan train</c>: train an AdvGAN generator against a frozen target model (seed 000), with
+/// <summary><c>advex advgan train</c>: train an AdvGAN generator against a frozen target model (step 000 of the original notes), with
 /// progress, curves and a sample grid per epoch (<see cref="AdvGanWorkflow"/>); the output folder is what
 /// <c>eval --attack advgan --generator</c> takes.</summary>
 public static class AdvGanCommand

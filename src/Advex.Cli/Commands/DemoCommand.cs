@@ -12,7 +12,7 @@ public static class DemoCommand
     public static Command Create(Ui ui)
     {
         var outDir = new Option<string>("--out") { Description = "output folder", DefaultValueFactory = _ => "runs/demo" };
-        var quick = new Option<bool>("--quick") { Description = "a first look in under 2 minutes: less training, fewer images" };
+        var quick = new Option<bool>("--quick") { Description = "a first look: less training, fewer images (docs/measured.md has its time)" };
         var epochs = new Option<int?>("--epochs") { Description = "LeNet training epochs (default 5, --quick 1)" };
         var seed = Opts.Seed();
         var quiet = Opts.Quiet();

@@ -4,7 +4,7 @@ using System.CommandLine;
 using Advex.Cli.Options;
 using Advex.Workflows;
 
-/// <summary><c>advex gan train</c>: a GAN on an image dataset (seed 001), with a sample grid per epoch, curves,
+/// <summary><c>advex gan train</c>: a GAN on an image dataset (step 001 of the original notes), with a sample grid per epoch, curves,
 /// MNIST Inception Score per epoch, checkpoints and resume (<see cref="GanWorkflow"/>).</summary>
 public static class GanCommand
 {

@@ -5,7 +5,7 @@ using Advex.Cli.Options;
 using Advex.Workflows;
 
 /// <summary>
-/// <c>advex optimizers</c> (seed 003): the same targeted optimizer attack driven by SGD, RMSprop and Adam on the same
+/// <c>advex optimizers</c> (step 003 of the original notes): the same targeted optimizer attack driven by SGD, RMSprop and Adam on the same
 /// samples; loss and target-probability curves, a summary table and JSON (<see cref="OptimizerComparisonWorkflow"/>).
 /// With <c>--guide</c>, the feature-space attack on a feature network instead (<see cref="FeatureComparisonWorkflow"/>).
 /// </summary>

@@ -5,7 +5,7 @@ using Advex.Cli.Options;
 using Advex.Workflows;
 
 /// <summary>
-/// <c>advex text train</c> (seed 002): train the sentiment TextCnn on the embedded sentences, optionally with FGM or
+/// <c>advex text train</c> (step 002 of the original notes): train the sentiment TextCnn on the embedded sentences, optionally with FGM or
 /// PGD on the embedding, over one or several seeds; clean test accuracy and embedding-space PGD robust accuracy
 /// (mean ± sd over seeds), curves and JSON (<see cref="TextStudyWorkflow"/>).
 /// </summary>

@@ -19,7 +19,7 @@ public sealed class AdvGanFlags
     private readonly Option<double> advLambda = new("--adv-lambda") { Description = "weight of the C&W margin", DefaultValueFactory = _ => D.AdvLambda };
     private readonly Option<double> pertLambda = new("--pert-lambda") { Description = "weight of the perturbation L2 loss", DefaultValueFactory = _ => D.PertLambda };
     private readonly Option<double?> c = new("--c") { Description = "hinge bound: penalise only max(0, ‖δ‖₂ − c) (default: plain mean ‖δ‖₂)" };
-    private readonly Option<string> margin = new("--margin") { Description = "C&W margin on probs (seed 000) or logits", DefaultValueFactory = _ => "probs" };
+    private readonly Option<string> margin = new("--margin") { Description = "C&W margin on probs (step 000 of the original notes) or logits", DefaultValueFactory = _ => "probs" };
     private readonly Option<int?> targetClass = new("--target-class") { Description = "train a targeted generator for this one class (default untargeted)" };
     private readonly Option<int> batch = new("--batch-size") { Description = "batch size", DefaultValueFactory = _ => D.BatchSize };
     private readonly Option<double> lr = new("--lr") { Description = "Adam learning rate of G and D", DefaultValueFactory = _ => D.Lr };
@@ -28,7 +28,10 @@ public sealed class AdvGanFlags
     private readonly Option<bool> resume = new("--resume") { Description = "continue from the checkpoint in --out" };
     private readonly Option<string?> mean = Opts.Mean();
     private readonly Option<string?> std = Opts.Std();
-    private readonly Option<string> shape = Opts.InputShape();
+    private readonly Option<string> shape = new("--input-shape")
+    {
+        Description = "C,H,W of one input of the target when its file records none (default: 1,28,28)",
+    };
     private readonly Option<string?> json = Opts.Json();
     private readonly Option<bool> quiet = Opts.Quiet();
 
@@ -56,5 +59,9 @@ public sealed class AdvGanFlags
     }.Validate();
 
     public Classifier LoadTarget(ParseResult p) =>
-        ModelStore.Load(p.GetValue(target)!, Opts.ParseNormalization(p.GetValue(mean), p.GetValue(std)), Opts.ParseShape(p.GetValue(shape)!));
+        ModelStore.Load(p.GetValue(target)!, Opts.ParseNormalization(p.GetValue(mean), p.GetValue(std)), Opts.ParseShape(p.GetValue(shape) ?? TargetShape));
+
+    /// <summary>The target's input shape when neither its file nor --input-shape gives one (AdvGAN's data is
+    /// MNIST-sized).</summary>
+    private const string TargetShape = "1,28,28";
 }

@@ -12,7 +12,7 @@ public sealed class GanFlags
     private readonly DataTransformFlags transforms = new();
     private readonly Option<int> epochs = new("--epochs") { Description = "training epochs", DefaultValueFactory = _ => new GanOptions().Epochs };
     private readonly Option<int> batch = new("--batch-size") { Description = "batch size", DefaultValueFactory = _ => new GanOptions().BatchSize };
-    private readonly Option<string> arch = new("--arch") { Description = "dcgan, fc (seed 001's fully connected GAN) or dcgan-small (the demo's)", DefaultValueFactory = _ => new GanOptions().Architecture };
+    private readonly Option<string> arch = new("--arch") { Description = "dcgan, fc (step 001's fully connected GAN) or dcgan-small (the demo's)", DefaultValueFactory = _ => new GanOptions().Architecture };
     private readonly Option<int> seed = Opts.Seed();
     private readonly Option<int?> limit = Opts.Limit();
     private readonly Option<string> outDir = new("--out") { Description = "output folder", DefaultValueFactory = _ => "runs/gan" };

@@ -47,7 +47,9 @@ public static class Cascade
                 if (eligible is null) break;
                 continue;
             }
-            var result = stages[s].Run(model, x.index_select(0, index), goal.Select(index), context.Select(index));
+            var rows = context.Select(index);
+            rows.Enter(stages[s].Name, s, stages.Count);
+            var result = stages[s].Run(model, x.index_select(0, index), goal.Select(index), rows);
             seconds[s] = clock.Elapsed.TotalSeconds;
             var (g1, q1) = (context.RowGradients(), context.RowQueries());
             for (var i = 0; i < n; i++) (gradients[i][s], queries[i][s]) = (g1[i] - g0[i], q1[i] - q0[i]);

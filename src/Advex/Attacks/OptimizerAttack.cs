@@ -77,7 +77,7 @@ public sealed record OptimizerTrace(
 }
 
 /// <summary>
-/// Optimizer-driven targeted attack (seed 003): the perturbation δ is a parameter of a torch.optim optimizer
+/// Optimizer-driven targeted attack (step 003 of the original notes): the perturbation δ is a parameter of a torch.optim optimizer
 /// (SGD, RMSprop or Adam, default settings apart from the learning rate), minimising
 /// <code>
 /// J(δ) = Σᵢ CE(f(xᵢ + δᵢ), tᵢ)          (targeted goal)

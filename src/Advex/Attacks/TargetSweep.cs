@@ -78,7 +78,9 @@ public sealed record TargetSweep : Attack
             var index = robust.nonzero().squeeze(1);
             if (index.numel() == 0) break;
             var toward = new UntargetedToward(goal.Classes.index_select(0, index), ranked[.., k].index_select(0, index));
-            var result = Inner.Run(model, x.index_select(0, index), toward, context.Stream($"target {k}").Select(index));
+            var rows = context.Stream($"target {k}").Select(index);
+            rows.Enter($"target {k}", k - 1, count, level: 1);
+            var result = Inner.Run(model, x.index_select(0, index), toward, rows);
             var broken = index.masked_select(result.Success);
             Iterates.Replace(ref adv, adv.index_copy(0, broken, result.Adversarial.index_select(0, result.Success.nonzero().squeeze(1))));
             Iterates.Replace(ref robust, robust.index_fill(0, broken, false));

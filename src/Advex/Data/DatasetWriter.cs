@@ -4,14 +4,17 @@ using Advex.Data.Images;
 
 /// <summary>
 /// Writes images derived from a dataset (the adversarial examples of <c>attack</c>) in the dataset's own format, so
-/// the output folder is itself a dataset of that kind: IDX files for IDX data (<c>idx:</c>), a CIFAR binary
+/// the output folder is itself a dataset of that kind: IDX files named as a test split for IDX data (<c>mnist</c>,
+/// <c>fashion-mnist</c>, <c>idx:</c>; read back with <c>idx:DIR</c>), a CIFAR binary
 /// <c>test_batch.bin</c> with <c>batches.meta.txt</c> for <c>cifar10:</c> (or <c>test.bin</c> with the names files
 /// for <c>cifar100:</c>, both label bytes kept), and a class-folder tree of PNGs for <c>images:</c>.
 /// </summary>
 public static class DatasetWriter
 {
-    public const string IdxImages = "adversarial-images-idx3-ubyte.gz";
-    public const string IdxLabels = "adversarial-labels-idx1-ubyte.gz";
+    /// <summary>IDX output takes the names of an IDX folder's test split, so <c>idx:DIR</c> reads it back (whatever
+    /// split the images came from: an adversarial set is for evaluation).</summary>
+    public const string IdxImages = "t10k-images-idx3-ubyte.gz";
+    public const string IdxLabels = "t10k-labels-idx1-ubyte.gz";
     public const string ImagesFolder = "images";
 
     /// <summary>Writes <paramref name="pixels"/> ([N,C,H,W] bytes, the samples of <paramref name="data"/> in order)
@@ -35,7 +38,7 @@ public static class DatasetWriter
                 int[] dims = data.Channels == 1 ? [data.Count, data.Height, data.Width] : [data.Count, data.Channels, data.Height, data.Width];
                 Idx.Write(Path.Combine(dir, IdxImages), new IdxArray(dims, pixels));
                 Idx.Write(Path.Combine(dir, IdxLabels), new IdxArray([data.Count], data.LabelArray.Select(l => (byte)l).ToArray()));
-                return $"{IdxImages} and {IdxLabels} in {dir}";
+                return IdxSpec.Prefix + dir;
         }
     }
 

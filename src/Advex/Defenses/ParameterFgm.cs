@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 /// <summary>
 /// FGM on parameters (Goodfellow et al. 2015's fast gradient method in L2, applied to word embeddings by Miyato et
-/// al. 2017; seed 002): θ' = θ + ε·g/‖g‖₂ with g the clean gradient of each selected parameter tensor, one extra
+/// al. 2017; step 002 of the original notes): θ' = θ + ε·g/‖g‖₂ with g the clean gradient of each selected parameter tensor, one extra
 /// forward/backward at θ', then θ restored exactly. Not to be confused with the input-space attack
 /// <see cref="Advex.Attacks.Fgm"/>.
 /// </summary>

@@ -4,7 +4,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 /// <summary>
-/// Adversarial training in parameter space (seed 002; Miyato et al. 2017 for text): after the clean
+/// Adversarial training in parameter space (step 002 of the original notes; Miyato et al. 2017 for text): after the clean
 /// <c>loss.backward()</c> of a batch, and before <c>optimizer.step()</c>, <see cref="AccumulateAdversarialGradient"/>
 /// backs up the selected parameters, moves them along their gradient (<see cref="ParameterFgm"/>: one step of L2
 /// length ε; <see cref="ParameterPgd"/>: K steps projected onto the ε-ball), runs the loss again and back-propagates it

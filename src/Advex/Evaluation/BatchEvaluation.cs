@@ -14,7 +14,8 @@ using static TorchSharp.torch;
 /// not depend on the batch.
 /// </summary>
 internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx, List<Attack> runs,
-    EvalOptions options, HashSet<int> moreSteps, Action<int, long[], AttackResult>? onBatchResult)
+    EvalOptions options, HashSet<int> moreSteps, Action<int, long[], AttackResult>? onBatchResult,
+    Action<int, int, long, AttackStep>? onStep = null)
 {
     private sealed record Outcome(long[] Adv, bool[] Success, bool[] Robust, bool[] Attacked, float[] L2, float[] Linf,
         long[] Gradients, long[] Queries, float[] Min, float[] Max, int[] NonFinite, double Seconds,
@@ -76,6 +77,11 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
                 });
             }
         return records;
+    }
+
+    private sealed class Relay(Action<AttackStep> handler) : IProgress<AttackStep>
+    {
+        public void Report(AttackStep value) => handler(value);
     }
 
     /// <summary>Clean predictions and, per sample, an all-zero input gradient, probability-like outputs and whether
@@ -140,6 +146,8 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
             var gradientsBefore = context.GradientCounts.ToArray();
             var queriesBefore = context.QueryCounts.ToArray();
             var clock = Stopwatch.StartNew();
+            var workBefore = context.Work;
+            if (onStep is not null) context.Progress = new Relay(step => onStep(r, rows.Length, workBefore, step));
             var shortcut = whole && cleanIsExact && OnlyX(attack);
             var result = shortcut ? Unperturbed(x, goal, clean) : attack.Run(model, xs, goalS, ctx);
             seconds = clock.Elapsed.TotalSeconds;

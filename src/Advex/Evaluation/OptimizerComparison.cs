@@ -1,6 +1,6 @@
 namespace Advex.Evaluation;
 
-/// <summary>One optimizer driving the targeted optimizer attack (seed 003): summary and per-iteration curves.</summary>
+/// <summary>One optimizer driving the targeted optimizer attack (step 003 of the original notes): summary and per-iteration curves.</summary>
 public sealed record OptimizerRun(
     string Name,
     double Lr,

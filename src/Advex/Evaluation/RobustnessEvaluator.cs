@@ -18,6 +18,11 @@ public sealed record RobustnessEvaluator
     /// <summary>Called as (samples done, samples total) after every batch.</summary>
     public Action<int, int>? OnProgress { get; init; }
 
+    /// <summary>Called inside a batch whenever an attack counts work, as (samples done so far, counting the batch's
+    /// estimated fraction (<see cref="RunProgress"/>), samples total, what runs now), so that a bar moves inside a
+    /// batch.</summary>
+    public Action<double, int, string>? OnStep { get; init; }
+
     /// <summary>Called for every whole-batch result as (run index, sample indices, result), inside the batch's dispose
     /// scope: copy out what you keep.</summary>
     public Action<int, long[], AttackResult>? OnBatchResult { get; init; }
@@ -66,6 +71,7 @@ public sealed record RobustnessEvaluator
         var images = examples is null ? null : runs.Select(_ => new List<ExampleImage>()).ToList();
         var batchSize = options.BatchSize ?? BatchPlanner.Plan(model, attacks, null, options.MaxMemory, indices.Length).BatchSize;
         var all = new List<SampleRecord>();
+        var progress = new RunProgress(runs);
         var done = 0;
         for (var start = 0; start < indices.Length; start += batchSize)
         {
@@ -73,11 +79,17 @@ public sealed record RobustnessEvaluator
                 $"{indices.Length} samples; " + (OnRecords is null ? "nothing was written" : "the finished batches are kept (resume continues)");
             Interruption.ThrowIfRequested(Where);
             var idx = indices[start..Math.Min(indices.Length, start + batchSize)];
+            var before = done;
+            Action<int, int, long, Attacks.Core.AttackStep>? onStep = OnStep is null ? null : (r, rows, workAtStart, step) =>
+            {
+                var (fraction, label) = progress.At(r, rows, workAtStart, step);
+                OnStep(before + fraction * idx.Length, indices.Length, label);
+            };
             var imagesBefore = images?.Sum(i => i.Count) ?? 0;
             List<SampleRecord> batch;
             try
             {
-                batch = new BatchEvaluation(model, data, idx, runs, options, moreSteps, OnBatchResult).Run(images);
+                batch = new BatchEvaluation(model, data, idx, runs, options, moreSteps, OnBatchResult, onStep).Run(images);
             }
             catch (InterruptedException stop)
             {

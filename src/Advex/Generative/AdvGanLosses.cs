@@ -4,7 +4,7 @@ using Advex.Attacks.Core;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
-/// <summary>AdvGAN's loss terms (Xiao et al. 2018, eq. 1–4; seed 000).</summary>
+/// <summary>AdvGAN's loss terms (Xiao et al. 2018, eq. 1–4; step 000 of the original notes).</summary>
 public static class AdvGanLosses
 {
     /// <summary>

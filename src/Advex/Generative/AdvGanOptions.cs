@@ -3,7 +3,7 @@ namespace Advex.Generative;
 using Advex.Validation;
 
 /// <summary>
-/// How to train AdvGAN. Defaults follow seed 000 and the reference implementation: ε 0.3 (L∞, δ clamped),
+/// How to train AdvGAN. Defaults follow step 000 of the original notes and the reference implementation: ε 0.3 (L∞, δ clamped),
 /// adv_lambda 10, pert_lambda 1, C&amp;W margin on probabilities summed over the batch, perturbation loss the batch
 /// mean of ‖δ‖₂ (or, with <see cref="HingeBound"/> c, the mean of max(0, ‖δ‖₂ − c)), Adam lr 1e-3 for G and D,
 /// batch 128. <see cref="TargetClass"/> null trains an untargeted generator; a class trains a generator for that

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 public sealed record AdvGanResult(AdvGanGenerator Generator, AdvGanManifest Manifest, IReadOnlyList<AdvGanEpoch> History);
 
 /// <summary>
-/// Trains AdvGAN (Xiao et al. 2018) against a frozen target classifier, per batch as seed 000: δ = G(x),
+/// Trains AdvGAN (Xiao et al. 2018) against a frozen target classifier, per batch as step 000 of the original notes: δ = G(x),
 /// x' = clip₀¹(x + clamp(δ, −ε, ε)); one discriminator step on the LSGAN loss (x real, x' detached fake); one generator
 /// step on L_GAN + adv_lambda·L_adv + pert_lambda·L_pert, where L_adv is the C&amp;W margin of the target's output
 /// on x' and L_pert the mean ‖δ‖₂ of the raw generator output (as the reference implementation; optionally hinged at

@@ -3,7 +3,7 @@ namespace Advex.Generative;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-/// <summary>The GAN architectures by name (<c>--arch</c>): <c>dcgan</c> (the default), <c>fc</c> (seed 001) and
+/// <summary>The GAN architectures by name (<c>--arch</c>): <c>dcgan</c> (the default), <c>fc</c> (step 001 of the original notes) and
 /// <c>dcgan-small</c> (the demo's); the DCGANs take 28×28 images only.</summary>
 public static class GanArchitectures
 {

@@ -3,9 +3,9 @@ namespace Advex.Generative;
 using Advex.Validation;
 
 /// <summary>
-/// How to train a GAN. The training recipe is seed 001's: BCE, Adam lr 2e-4 with betas (0.5, 0.999) for both
+/// How to train a GAN. The training recipe is step 001's: BCE, Adam lr 2e-4 with betas (0.5, 0.999) for both
 /// networks, batch 64, latent size 100, one D step per G step. The default architecture is the DCGAN
-/// (<see cref="DcganGenerator"/>), which reaches an MNIST-IS above 8 in the default 6 epochs; seed 001's fully
+/// (<see cref="DcganGenerator"/>), which reaches an MNIST-IS above 8 in the default 6 epochs; step 001's fully
 /// connected GAN is <c>fc</c>.
 /// </summary>
 public sealed record GanOptions

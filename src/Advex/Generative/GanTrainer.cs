@@ -21,7 +21,7 @@ public sealed record GanResult(Module<Tensor, Tensor> Generator, Module<Tensor, 
 }
 
 /// <summary>
-/// Trains a GAN as in seed 001 (Goodfellow et al. 2014 with the non-saturating generator loss): per batch, one
+/// Trains a GAN as in step 001 of the original notes (Goodfellow et al. 2014 with the non-saturating generator loss): per batch, one
 /// discriminator step on BCE(D(x), 1) + BCE(D(G(z)), 0) with G(z) detached, then one generator step on
 /// BCE(D(G(z')), 1) with fresh noise (<see cref="GanRun"/>, in the shared <see cref="TrainingLoop{TFigures}"/>).
 /// Real images are mapped to [−1, 1] to match the tanh output. After each epoch:

@@ -1,6 +1,6 @@
 namespace Advex.Generative;
 
-/// <summary>Where AdvGAN's C&amp;W margin is taken: on softmax probabilities (seed 000 and the reference
+/// <summary>Where AdvGAN's C&amp;W margin is taken: on softmax probabilities (step 000 of the original notes and the reference
 /// implementation) or on logits (Carlini &amp; Wagner's f₆).</summary>
 public enum MarginSpace
 {

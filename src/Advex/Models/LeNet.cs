@@ -4,7 +4,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-/// <summary>LeNet-5 as in seed 004 / d2l: conv(6,5,pad 2)-relu-pool-conv(16,5)-relu-pool-fc 120-84-classes.</summary>
+/// <summary>LeNet-5 as in step 004 of the original notes / d2l: conv(6,5,pad 2)-relu-pool-conv(16,5)-relu-pool-fc 120-84-classes.</summary>
 public sealed class LeNet : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;

@@ -13,19 +13,22 @@ public static class EvalFigures
     {
         Directory.CreateDirectory(dir);
         var written = new List<string>();
-        var series = report.Runs.Where(r => r.Eps is not null)
-            .GroupBy(r => (r.Attack, r.Norm, r.Targeted))
-            .Where(g => g.Count() > 1)
-            .Select(g =>
-            {
-                var sorted = g.OrderBy(r => r.Eps).ToList();
-                return new LinePlot.Series($"{g.Key.Attack} ({g.Key.Norm}{(g.Key.Targeted ? ", targeted" : "")})",
-                    sorted.Select(r => r.Eps!.Value).ToArray(), sorted.Select(r => r.RobustAccuracy).ToArray());
-            }).ToList();
-        if (series.Count > 0)
+        // one chart per norm: an L2 ε and an L∞ ε are not on one scale
+        var byNorm = report.Runs.Where(r => r.Eps is not null).GroupBy(r => r.Norm).ToList();
+        foreach (var norm in byNorm)
         {
-            var path = Path.Combine(dir, AccuracyPlot);
-            LinePlot.Save(path, "Accuracy vs ε", "ε", "accuracy", series, 0, 1.02);
+            var series = norm.GroupBy(r => (r.Attack, r.Targeted))
+                .Where(g => g.Count() > 1)
+                .Select(g =>
+                {
+                    var sorted = g.OrderBy(r => r.Eps).ToList();
+                    return new LinePlot.Series($"{g.Key.Attack}{(g.Key.Targeted ? " (targeted)" : "")}",
+                        sorted.Select(r => r.Eps!.Value).ToArray(), sorted.Select(r => r.RobustAccuracy).ToArray());
+                }).ToList();
+            if (series.Count == 0) continue;
+            var label = norm.Key switch { "linf" => "L∞", "l2" => "L2", _ => norm.Key };
+            var path = Path.Combine(dir, byNorm.Count == 1 ? AccuracyPlot : $"accuracy_vs_eps_{norm.Key}.png");
+            LinePlot.Save(path, $"Accuracy vs ε ({label})", $"ε ({label})", "robust accuracy", series, 0, 1.02);
             written.Add(path);
         }
         if (report.Examples.Count > 0 && report.Examples.Any(e => e.Images.Count > 0))

@@ -5,7 +5,7 @@ using SkiaSharp;
 
 /// <summary>
 /// A PNG grid of small images with a caption over each cell and a label at the start of each row
-/// (seed 004's figure: a row per ε, each image titled "true → adversarial prediction").
+/// (step 004's figure: a row per ε, each image titled "true → adversarial prediction").
 /// </summary>
 public static class ImageGrid
 {
@@ -17,7 +17,10 @@ public static class ImageGrid
     public static void Save(string path, IReadOnlyList<Row> rows, int channels, int height, int width, int scale = 3,
         string? title = null)
     {
-        const int caption = 18, labelWidth = 90, pad = 6, titleHeight = 26;
+        const int caption = 18, pad = 6, titleHeight = 26;
+        using var font = new SKFont(Fonts.Sans, 12);
+        // the label column is as wide as the longest row label (a fixed width cut "apgd-ce ε=0.3" to "apgd-ce ε=0.")
+        var labelWidth = Math.Max(90, (int)Math.Ceiling(rows.Select(r => font.MeasureText(r.Label)).DefaultIfEmpty(0).Max()) + 2 * pad);
         var columns = rows.Count == 0 ? 0 : rows.Max(r => r.Cells.Count);
         var cellW = width * scale + pad;
         var cellH = height * scale + caption + pad;
@@ -26,7 +29,6 @@ public static class ImageGrid
         using var bitmap = new SKBitmap(info);
         using var canvas = new SKCanvas(bitmap);
         canvas.Clear(SKColors.White);
-        using var font = new SKFont(Fonts.Sans, 12);
         using var titleFont = new SKFont(Fonts.Sans, 15);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         using var red = new SKPaint { Color = new SKColor(200, 30, 30), IsAntialias = true };

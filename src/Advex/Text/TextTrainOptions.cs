@@ -4,7 +4,7 @@ using Advex.Validation;
 
 /// <summary>
 /// How to train the sentiment <see cref="TextCnn"/>: Adam (lr 1e-3), batch 50, dropout 0.5, sentences cut at 64
-/// tokens; <see cref="Adv"/> none, fgm or pgd (parameter-space, on the embedding; ε = 1, α = 0.3, K = 3 as in seed 002);
+/// tokens; <see cref="Adv"/> none, fgm or pgd (parameter-space, on the embedding; ε = 1, α = 0.3, K = 3 as in step 002 of the original notes);
 /// evaluated at the end with <see cref="EmbeddingPgd"/> of each radius in <see cref="AttackEps"/> per sentence and
 /// <see cref="AttackSteps"/> steps.
 /// </summary>

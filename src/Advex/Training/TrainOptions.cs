@@ -5,7 +5,7 @@ using Advex.Models;
 
 /// <summary>
 /// How to train a classifier. Defaults are the quick, reliable MNIST recipe (Adam 1e-3, batch 64, 5 epochs);
-/// seed 004's recipe is <c>Optimizer = "sgd", Lr = 1e-2, Momentum = 0.9, Nesterov = true, WeightDecay = 5e-4,
+/// step 004's recipe is <c>Optimizer = "sgd", Lr = 1e-2, Momentum = 0.9, Nesterov = true, WeightDecay = 5e-4,
 /// Plateau = true</c> (factor 0.5, patience 5, min lr 1e-6, on the test loss).
 /// <c>LrSchedule = "one-cycle"</c> is Wong et al.'s (2020) cyclic schedule, set per batch: the lr rises linearly from
 /// 0 to <see cref="Lr"/> over the first 2/5 of training and falls linearly back to 0 at the end.

@@ -28,6 +28,9 @@ public sealed record Trainer
     /// <summary>Called after every epoch.</summary>
     public Action<EpochMetrics>? OnEpoch { get; init; }
 
+    /// <summary>Called once when training resumes, with the last epoch of the checkpoint and its folder.</summary>
+    public Action<int, string>? OnResume { get; init; }
+
     /// <summary>The loss of one training batch (model in train mode); default cross-entropy. Adversarial training
     /// replaces it.</summary>
     public Func<Classifier, TrainingBatch, Tensor>? BatchLoss { get; init; }
@@ -60,6 +63,7 @@ public sealed record Trainer
         {
             OnBatch = OnBatch,
             OnEpoch = OnEpoch,
+            OnResume = OnResume,
             ResumeFinished = true,
         };
         var history = loop.Run(new ClassifierRun(this, model, optimizer, train, test, options), outDir, resume);

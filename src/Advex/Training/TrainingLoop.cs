@@ -20,6 +20,9 @@ public sealed record TrainingLoop<TFigures>(int Count, int BatchSize, int Epochs
     /// <summary>Called after every epoch, once its checkpoint is committed.</summary>
     public Action<TFigures>? OnEpoch { get; init; }
 
+    /// <summary>Called once when a run resumes, with the last epoch of the checkpoint and its folder.</summary>
+    public Action<int, string>? OnResume { get; init; }
+
     /// <summary>Whether a checkpoint that already has every epoch may be resumed (no epoch runs; the trainer writes
     /// its outputs again, e.g. after a crash between the last checkpoint and the final model). When false such a
     /// resume is refused as asking for nothing.</summary>
@@ -46,6 +49,7 @@ public sealed record TrainingLoop<TFigures>(int Count, int BatchSize, int Epochs
             if (saved.Epoch >= Epochs && !ResumeFinished)
                 throw new AdvexException($"the checkpoint in {dir} already has {saved.Epoch} epochs; ask for more than {saved.Epoch} epochs");
             run.Restore(saved, dir);
+            OnResume?.Invoke(saved.Epoch, dir);
             history.AddRange(saved.History);
             start = saved.Epoch + 1;
             if (history.Count > 0 && run.StopAfter(history[^1])) start = Epochs + 1;

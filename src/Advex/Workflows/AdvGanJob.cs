@@ -5,7 +5,7 @@ using Advex.Data;
 using Advex.Generative;
 
 /// <summary>
-/// What <see cref="AdvGanWorkflow"/> does (seed 000): train an AdvGAN generator against a frozen target model on a
+/// What <see cref="AdvGanWorkflow"/> does (step 000 of the original notes): train an AdvGAN generator against a frozen target model on a
 /// dataset spec, with curves and a sample grid per epoch, into <see cref="OutDir"/> (the folder an
 /// <c>advgan</c> attack loads).
 /// </summary>

@@ -7,7 +7,7 @@ using Advex.Models;
 using Advex.Reporting;
 
 /// <summary>
-/// <c>advex advgan train</c> as a library call (seed 000): trains an AdvGAN generator against a frozen target
+/// <c>advex advgan train</c> as a library call (step 000 of the original notes): trains an AdvGAN generator against a frozen target
 /// (<see cref="AdvGanTrainer"/>), writes a sample grid per epoch, the curves and <c>advgan-training.json</c> beside the
 /// generator and checkpoints, and returns the summary.
 /// </summary>
@@ -19,7 +19,7 @@ public static class AdvGanWorkflow
     {
         var options = job.Validate(target.Classes).Options;
         var clock = Stopwatch.StartNew();
-        const string stage = "advgan";
+        const string stage = "train advgan generator";
         using var train = DataSource.Load(job.Data, "train", job.DataDir, null, job.Limit, job.DataOptions);
         using var validation = DataSource.Load(job.Data, "test", job.DataDir, null, job.ValidationCount, job.DataOptions);
         Directory.CreateDirectory(job.OutDir);

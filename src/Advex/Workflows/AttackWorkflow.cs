@@ -37,6 +37,7 @@ public static class AttackWorkflow
                 for (var i = 0; i < idx.Length; i++) predictions[idx[i]] = (byte)pred[i];
             },
             OnProgress = (done, total) => progress?.Report(new JobProgress(attack.Name, done, total)),
+            OnStep = (done, total, label) => progress?.Report(new JobProgress($"attack {label}", done, total)),
         };
         var report = evaluator.Evaluate(model, data, [attack], options, modelPath);
 

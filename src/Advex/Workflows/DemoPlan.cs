@@ -1,11 +1,11 @@
 namespace Advex.Workflows;
 
 /// <summary>
-/// How much work <c>advex demo</c> does. The full plan fits in 10 minutes on 2 cores: LeNet for 5 epochs on the 60k
+/// How much work <c>advex demo</c> does (times: docs/measured.md, from scripts/measure-docs.sh). The full plan: LeNet for 5 epochs on the 60k
 /// training images; the FGSM sweep on all 10k test images; FGSM, PGD (40 steps, α = 0.01), APGD-CE and AutoAttack at
 /// ε = 0.3 on the first 1,000; C&amp;W (100 steps, 5 binary-search steps from c = 0.01) and DeepFool on the first
 /// 200; the optimizer comparison on 16 images.
-/// <c>--quick</c> fits in 2 minutes: 1 epoch on the first 10k training images and 1,000 / 200 / 100 test images
+/// <c>--quick</c>: 1 epoch on the first 10k training images and 1,000 / 200 / 100 test images
 /// (C&amp;W: 50 steps, 4 binary-search steps from c = 0.1).
 /// AdvGAN: a generator trained against the LeNet for 2 epochs on the first 20k training images (--quick: 1 epoch on
 /// 5k, which only starts to learn), then evaluated at ε = 0.3 beside PGD on the same test images.
@@ -34,7 +34,7 @@ public sealed record DemoPlan(int Epochs, int? TrainLimit, int FgsmCount, int St
     /// <summary>L2 radii at which the minimisation attacks (C&amp;W, DeepFool) are scored.</summary>
     public static readonly double[] L2Radii = [0.5, 1, 1.5, 2, 2.5, 3];
 
-    /// <summary>Target class of the optimizer comparison (seed 003).</summary>
+    /// <summary>Target class of the optimizer comparison (step 003 of the original notes).</summary>
     public const int OptimizerTarget = 3;
 
     /// <summary>The feature-space attack's source and guide among the embedded photos (astronaut, chelsea, coffee,

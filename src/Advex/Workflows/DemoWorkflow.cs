@@ -12,20 +12,21 @@ using Advex.Training;
 /// <summary>
 /// <c>advex demo</c> as a library call: the newcomer's path on the embedded MNIST, each step one of the other
 /// workflows. Trains LeNet, then runs the FGSM ε sweep; FGSM, PGD, APGD-CE and AutoAttack at ε = 0.3 (with their
-/// per-sample worst case); C&amp;W and DeepFool; the optimizer comparison (seed 003); AdvGAN (train a generator,
+/// per-sample worst case); C&amp;W and DeepFool; the optimizer comparison (step 003 of the original notes); AdvGAN (train a generator,
 /// then attack with it); PGD adversarial training; a small GAN; and writes <c>&lt;out&gt;/report/index.html</c>.
 /// See <see cref="DemoPlan"/> for how much work each step does.
 /// </summary>
 public static class DemoWorkflow
 {
-    private const int Steps = 9;
+    /// <summary>The number of steps the demo prints (docs/getting-started.md has one table row per step).</summary>
+    public const int Steps = 9;
 
     public static DemoOutcome Run(DemoJob job, IProgress<JobProgress>? progress = null, DemoObserver? observer = null)
     {
         var (plan, dir, seed) = (job.Plan, job.OutDir, job.Seed);
         var o = observer ?? new DemoObserver();
         var clock = Stopwatch.StartNew();
-        void Step(int i, string what) => JobProgress.Say(progress, "demo", $"[{i}/{Steps}] {what} ({clock.Elapsed.TotalSeconds:F0} s)");
+        void Step(int i, string what) => JobProgress.Say(progress, "demo", $"[{i}/{Steps}] {what} (at {clock.Elapsed.TotalSeconds:F0} s of the demo)");
 
         Step(1, $"train LeNet, {plan.Epochs} epoch(s) on {(plan.TrainLimit is { } l ? $"the first {l}" : "all")} MNIST training images");
         var options = new TrainOptions { Epochs = plan.Epochs, Seed = seed }.Validate();

@@ -56,6 +56,7 @@ public static class EvalWorkflow
         var records = new RobustnessEvaluator
         {
             OnProgress = (d, total) => progress?.Report(new JobProgress(stage, d, total)),
+            OnStep = (d, total, label) => progress?.Report(new JobProgress($"{stage} {label}", d, total)),
             OnExamples = outputs.OutDir is { } ex ? rows => ExampleFile.Write(ex, ExampleFile.Merge([earlier, rows])) : null,
             OnRecords = outputs.OutDir is { } dir ? batch => EvalFolder.Append(dir, batch) : null,
         }.Records(model, data, attacks, options, todo, examples);

@@ -3,7 +3,7 @@ namespace Advex.Workflows;
 using Advex.Attacks;
 
 /// <summary>
-/// What <see cref="FeatureComparisonWorkflow"/> does (seed 003 on a real network): drive the feature-space attack
+/// What <see cref="FeatureComparisonWorkflow"/> does (step 003 of the original notes, on a real network): drive the feature-space attack
 /// (<see cref="FeatureSpaceAttack"/>) from sample <see cref="Source"/> toward sample <see cref="Guide"/>'s features
 /// with each optimizer.
 /// </summary>

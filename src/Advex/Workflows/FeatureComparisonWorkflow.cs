@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 public sealed record FeatureOutcome(FeatureComparison Comparison, IReadOnlyList<string> Written);
 
 /// <summary>
-/// <c>advex optimizers --guide</c> as a library call (seed 003 on a real network): SGD, RMSprop and Adam driving the
+/// <c>advex optimizers --guide</c> as a library call (step 003 of the original notes, on a real network): SGD, RMSprop and Adam driving the
 /// feature-space attack of Sabour et al. (2016) from one image toward another's features; the feature distance per
 /// iteration (<see cref="DistanceFigure"/>), the photos with each optimizer's result and amplified perturbation
 /// (<see cref="PhotosFigure"/>) and the <see cref="FeatureComparison"/> JSON.

@@ -5,7 +5,7 @@ using Advex.Data;
 using Advex.Generative;
 
 /// <summary>
-/// What <see cref="GanWorkflow"/> does (seed 001): train a GAN on a dataset spec, with a sample grid per epoch,
+/// What <see cref="GanWorkflow"/> does (step 001 of the original notes): train a GAN on a dataset spec, with a sample grid per epoch,
 /// curves, the MNIST Inception Score per epoch, checkpoints and resume, into <see cref="OutDir"/>.
 /// </summary>
 public sealed record GanJob

@@ -8,7 +8,7 @@ using Advex.Reporting;
 using Advex.Training;
 
 /// <summary>
-/// <c>advex gan train</c> as a library call (seed 001): trains a GAN (<see cref="GanTrainer"/>), writes a sample grid
+/// <c>advex gan train</c> as a library call (step 001 of the original notes): trains a GAN (<see cref="GanTrainer"/>), writes a sample grid
 /// per epoch, the curves and <c>gan-training.json</c> beside the generator and checkpoints, and returns the summary.
 /// </summary>
 public static class GanWorkflow
@@ -22,7 +22,7 @@ public static class GanWorkflow
     {
         var options = job.Validate().Options;
         var clock = Stopwatch.StartNew();
-        var stage = $"gan {options.Architecture}";
+        var stage = $"train gan {options.Architecture}";
         using var train = DataSource.Load(job.Data, "train", job.DataDir, null, job.Limit, job.DataOptions);
         Directory.CreateDirectory(job.OutDir);
         using var scorer = options.ScoreSamples == 0 ? null : LoadScorer(job, progress, stage);
@@ -55,17 +55,28 @@ public static class GanWorkflow
         return summary;
     }
 
-    /// <summary>The job's scorer, or the LeNet cached in OutDir/scorer, trained there on first use.</summary>
+    /// <summary>The job's scorer, or the LeNet cached in OutDir/scorer, trained there on first use on the training
+    /// images the job may read (its limit), with its own progress bar label.</summary>
     private static Classifier LoadScorer(GanJob job, IProgress<JobProgress>? progress, string stage)
     {
         if (job.Scorer != null) return ModelStore.Load(job.Scorer);
         var cached = Path.Combine(job.OutDir, ScorerDir);
         if (File.Exists(Path.Combine(cached, ModelStore.ManifestName))) return ModelStore.Load(cached);
-        JobProgress.Say(progress, stage, $"no scorer given: training a LeNet on {job.Data} for the Inception Score (2 epochs, cached in {cached})");
-        using var train = DataSource.Load(job.Data, "train", job.DataDir, null, null, job.DataOptions);
+        using var train = DataSource.Load(job.Data, "train", job.DataDir, null, job.Limit, job.DataOptions);
         using var test = DataSource.Load(job.Data, "test", job.DataDir, null, null, job.DataOptions);
-        var result = new Trainer().Train(train, test, new TrainOptions { Epochs = 2, Seed = 0 }, cached);
+        var options = new TrainOptions { Epochs = ScorerEpochs, Seed = 0 };
+        const string scorerStage = "train the scorer LeNet";
+        JobProgress.Say(progress, stage, $"no scorer given: training a LeNet on {train.Count} {job.Data} training images for the " +
+            $"Inception Score ({ScorerEpochs} epochs, kept in {cached}; --scorer MODEL skips this)");
+        var batches = Batching.Count(train.Count, options.BatchSize);
+        var result = new Trainer
+        {
+            OnBatch = (epoch, b, _) => progress?.Report(new JobProgress(scorerStage, (epoch - 1) * batches + b, ScorerEpochs * batches)),
+        }.Train(train, test, options, cached);
         JobProgress.Say(progress, stage, $"scorer test accuracy {result.TestAccuracy:P2}");
         return result.Model;
     }
+
+    /// <summary>Epochs of the default scorer LeNet.</summary>
+    public const int ScorerEpochs = 2;
 }

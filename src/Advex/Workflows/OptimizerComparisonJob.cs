@@ -3,7 +3,7 @@ namespace Advex.Workflows;
 using Advex.Attacks;
 
 /// <summary>
-/// What <see cref="OptimizerComparisonWorkflow"/> does (seed 003): drive the same targeted
+/// What <see cref="OptimizerComparisonWorkflow"/> does (step 003 of the original notes): drive the same targeted
 /// <see cref="OptimizerAttack"/> toward class <see cref="Target"/> with each optimizer, on the same samples.
 /// </summary>
 public sealed record OptimizerComparisonJob

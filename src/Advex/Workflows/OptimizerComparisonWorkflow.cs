@@ -18,7 +18,7 @@ public sealed record OptimizerOutcome(OptimizerComparison Comparison, IReadOnlyL
 }
 
 /// <summary>
-/// <c>advex optimizers</c> as a library call (seed 003): SGD, RMSprop and Adam driving the same targeted
+/// <c>advex optimizers</c> as a library call (step 003 of the original notes): SGD, RMSprop and Adam driving the same targeted
 /// <see cref="OptimizerAttack"/> on the same samples (those not already labelled as the target); loss and
 /// target-probability curves and the <see cref="OptimizerComparison"/> JSON.
 /// </summary>

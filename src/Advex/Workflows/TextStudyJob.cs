@@ -4,7 +4,7 @@ using Advex.Text;
 using Advex.Validation;
 
 /// <summary>
-/// What <see cref="TextStudyWorkflow"/> does (seed 002): train the sentiment <see cref="TextCnn"/> once per seed and
+/// What <see cref="TextStudyWorkflow"/> does (step 002 of the original notes): train the sentiment <see cref="TextCnn"/> once per seed and
 /// write each run's curves and <c>training.json</c>, with the means ± sd over the seeds, into <see cref="OutDir"/>.
 /// </summary>
 public sealed record TextStudyJob

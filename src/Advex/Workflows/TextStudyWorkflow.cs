@@ -7,7 +7,7 @@ using Advex.Training;
 using static TorchSharp.torch;
 
 /// <summary>
-/// <c>advex text train</c> as a library call (seed 002): trains the sentiment <see cref="TextCnn"/> once per seed
+/// <c>advex text train</c> as a library call (step 002 of the original notes): trains the sentiment <see cref="TextCnn"/> once per seed
 /// (<see cref="TextTrainer"/>), writes each run's curves and <c>training.json</c>, and returns the clean and
 /// embedding-PGD accuracies as mean ± sample sd over the seeds (<see cref="TextTrainingSummary"/>).
 /// </summary>

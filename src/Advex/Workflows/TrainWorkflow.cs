@@ -46,6 +46,8 @@ public static class TrainWorkflow
             OnBatch = (epoch, b, _) =>
                 progress?.Report(new JobProgress(stage, (epoch - 1) * batches + b, options.Epochs * batches)),
             OnEpoch = m => JobProgress.Say(progress, stage, EpochLine(m)),
+            OnResume = (epoch, dir) => JobProgress.Say(progress, stage,
+                $"resuming after epoch {epoch} of {options.Epochs} from the checkpoint in {dir}"),
         };
         var provenance = new Dictionary<string, object?> { ["data_dir"] = job.DataDir, ["limit"] = job.Limit };
         if (job.DataOptions != DataOptions.None) provenance["data_options"] = Describe(job.DataOptions);

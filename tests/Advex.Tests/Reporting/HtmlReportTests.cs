@@ -40,7 +40,7 @@ public sealed class HtmlReportTests
         // every image the page refers to is beside it
         foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(html, "<img src=\"([^\"]+)\""))
             Assert.True(new FileInfo(Path.Combine(dir, "report", m.Groups[1].Value)).Length > 1000, m.Groups[1].Value);
-        Assert.True(File.Exists(Path.Combine(dir, "report", "img", "accuracy_vs_eps.png")));
+        Assert.True(File.Exists(Path.Combine(dir, "report", "img", "accuracy-vs-eps-0.png")));
         // no network: no external script, style sheet or font
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);

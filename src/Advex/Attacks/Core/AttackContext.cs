@@ -108,6 +108,7 @@ public sealed class AttackContext : IDisposable
     {
         Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
         foreach (var p in positions) shared.Gradients[p] += k * Expectation.Draws;
+        Tell(k * Expectation.Draws * positions.Length);
     }
 
     /// <summary>Counts k forward-only queries for every row of this context.</summary>
@@ -115,6 +116,34 @@ public sealed class AttackContext : IDisposable
     {
         Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
         foreach (var p in positions) shared.Queries[p] += k;
+        Tell(k * positions.Length);
+    }
+
+    /// <summary>Who watches the work of this batch (a progress bar), or null. Every count of gradients or queries
+    /// and every <see cref="Enter"/> is reported to it, on the attacking thread.</summary>
+    public IProgress<AttackStep>? Progress
+    {
+        get => shared.Progress;
+        set => shared.Progress = value;
+    }
+
+    /// <summary>Gradient evaluations plus queries counted so far over every row of the batch.</summary>
+    public long Work => shared.Work;
+
+    /// <summary>Says that part <paramref name="index"/> of <paramref name="count"/> (a cascade's stage, a target of a
+    /// sweep) starts on this context's rows; <paramref name="level"/> 0 is the outer part, 1 a part inside it.</summary>
+    public void Enter(string name, int index, int count, int level = 0)
+    {
+        if (shared.Progress is null) return;
+        var part = new AttackPart(name, index, count, Rows, shared.Work);
+        shared.Parts = level == 0 ? [part] : [.. shared.Parts.Take(level), part];
+        shared.Progress.Report(new AttackStep(shared.Work, shared.Parts));
+    }
+
+    private void Tell(long work)
+    {
+        shared.Work += work;
+        shared.Progress?.Report(new AttackStep(shared.Work, shared.Parts));
     }
 
     /// <summary>Gradient evaluations counted so far for each row of this context (in its row order).</summary>
@@ -158,5 +187,8 @@ public sealed class AttackContext : IDisposable
         public Tensor? Gradient { get; set; }
         public AttackGoal? GradientGoal { get; set; }
         public int GradientDraws { get; set; }
+        public IProgress<AttackStep>? Progress { get; set; }
+        public long Work { get; set; }
+        public AttackPart[] Parts { get; set; } = [];
     }
 }

@@ -4,7 +4,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 /// <summary>The torch.optim optimizer (default settings apart from the learning rate) that drives a perturbation δ
-/// in the optimizer attacks of seed 003.</summary>
+/// in the optimizer attacks of step 003 of the original notes.</summary>
 public static class DeltaOptimizer
 {
     public static OptimizerHelper Create(OptimizerKind kind, Parameter delta, double lr) => kind switch

@@ -7,24 +7,55 @@ using static Advex.Reporting.Html.Html;
 /// <summary>The sections of the report drawn from evaluation JSON (<c>advex eval --json</c>, <c>attack --out</c>).</summary>
 internal static class EvalSections
 {
-    public static string Summary(IReadOnlyList<Source<EvalReport>> evals)
+    /// <summary>The first screen: per model, how robust (the worst case over every attack at the largest ε of each
+    /// norm), against what, and whether the checks that expose a too-weak evaluation passed.</summary>
+    public static string Summary(IReadOnlyList<Source<EvalReport>> evals, (string File, string Caption)? stages = null)
     {
         if (evals.Count == 0) return NotRun("no evaluation JSON among the inputs");
         var primary = Primary(evals);
-        var worst = evals.SelectMany(s => s.Value.WorstCase.Where(w => w.Norm == "linf" && w.Eps is not null))
-            .OrderByDescending(w => w.Eps).ThenBy(w => w.RobustAccuracy).FirstOrDefault();
-        var warnings = evals.Sum(s => s.Value.Sanity.Count(c => !c.Ok));
+        var sb = new StringBuilder();
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var model in evals.GroupBy(e => ReportCharts.ModelName(e.Value)))
+        {
+            var main = model.OrderByDescending(e => e.Value.Data.Count).First().Value;
+            var warnings = model.SelectMany(e => e.Value.Sanity.Where(c => !c.Ok).Select(c => c.Check)).Distinct().ToList();
+            var checks = model.Sum(e => e.Value.Sanity.Count);
+            var worst = Worst(model);
+            if (worst.Count == 0) rows.Add([model.Key, "–", "–", Pct(main.CleanAccuracy), Trust(checks, warnings), "–"]);
+            foreach (var (w, count) in worst)
+                rows.Add([model.Key, $"{ReportCharts.NormLabel(w.Norm)} ε = {Eps(w.Eps)}", $"{Pct(w.RobustAccuracy)} of {count}",
+                    Pct(main.CleanAccuracy), Trust(checks, warnings), string.Join(", ", w.Attacks)]);
+        }
+        sb.Append(Table(["model", "budget", "robust accuracy (worst case)", "clean accuracy", "sanity checks", "against"], rows,
+            "robust accuracy: the share of samples that every attack of one evaluation failed to change, at the largest ε of each norm",
+            "summary-table"));
+        var pm = Worst(evals.Where(e => ReportCharts.ModelName(e.Value) == ReportCharts.ModelName(primary.Value))).FirstOrDefault().Worst;
+        var allWarnings = evals.Sum(s => s.Value.Sanity.Count(c => !c.Ok));
         var attacks = evals.SelectMany(s => s.Value.Runs.Select(r => r.Attack)).Distinct().ToList();
-        var sb = new StringBuilder("<div class=\"cards\">");
-        Card(sb, "clean-accuracy", "clean accuracy", Pct(primary.Value.CleanAccuracy), $"{primary.Value.Data.Count} samples");
-        if (worst != null)
-            Card(sb, "worst-case", $"worst-case robust accuracy, ε={Eps(worst.Eps)} (L∞)", Pct(worst.RobustAccuracy),
-                string.Join(" + ", worst.Attacks));
+        sb.Append("<div class=\"cards\">");
+        Card(sb, "clean-accuracy", $"clean accuracy, {ReportCharts.ModelName(primary.Value)}", Pct(primary.Value.CleanAccuracy),
+            $"{primary.Value.Data.Count} {primary.Value.Data.Spec} {primary.Value.Data.Split} samples");
+        if (pm != null)
+            Card(sb, "worst-case", $"worst-case robust accuracy, ε={Eps(pm.Eps)} ({ReportCharts.NormLabel(pm.Norm)})", Pct(pm.RobustAccuracy),
+                string.Join(" + ", pm.Attacks));
         Card(sb, "attack-count", "attacks", attacks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(", ", attacks));
-        Card(sb, "sanity-warnings", "sanity warnings", warnings.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            $"{evals.Sum(s => s.Value.Sanity.Count)} checks");
-        return sb.Append("</div>").ToString();
+        Card(sb, "sanity-warnings", "sanity warnings", allWarnings.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            allWarnings == 0 ? $"all {evals.Sum(s => s.Value.Sanity.Count)} checks pass"
+                : string.Join(", ", evals.SelectMany(s => s.Value.Sanity.Where(c => !c.Ok).Select(c => c.Check)).Distinct()));
+        sb.Append("</div>");
+        if (stages is { } st) sb.Append(Figure(st.File, st.Caption));
+        return sb.ToString();
     }
+
+    /// <summary>Per norm, the worst case at the largest ε over the evaluations given, with their sample count.</summary>
+    private static List<(WorstCase Worst, int Count)> Worst(IEnumerable<Source<EvalReport>> evals) =>
+        evals.SelectMany(e => e.Value.WorstCase.Where(w => w.Eps is not null).Select(w => (Worst: w, e.Value.Data.Count)))
+            .GroupBy(t => t.Worst.Norm)
+            .Select(g => g.OrderByDescending(t => t.Worst.Eps).ThenBy(t => t.Worst.RobustAccuracy).First())
+            .OrderBy(t => t.Worst.Norm == "linf" ? 0 : 1).ToList();
+
+    private static string Trust(int checks, List<string> warnings) =>
+        warnings.Count == 0 ? $"all {checks} pass" : $"{warnings.Count} warn: {string.Join(", ", warnings)}";
 
     private static void Card(StringBuilder sb, string id, string label, string value, string note) =>
         sb.Append($"<div class=\"card\" id=\"card-{id}\"><div class=\"muted\">{Text(label)}</div>")
@@ -77,24 +108,38 @@ internal static class EvalSections
         return sb.ToString();
     }
 
-    public static string Robustness(IReadOnlyList<Source<EvalReport>> evals, string? chart)
+    public static string Robustness(IReadOnlyList<Source<EvalReport>> evals, IReadOnlyList<(string File, string Caption)> charts,
+        IReadOnlyList<(string File, string Caption)> stageCharts)
     {
         if (evals.Count == 0) return NotRun("no evaluation JSON among the inputs");
         var sb = new StringBuilder();
-        if (chart != null) sb.Append(Figure(chart, "Robust accuracy vs ε: every attack on one chart (minimisation attacks scored at each ε by their perturbation norm)"));
+        if (charts.Count > 0) sb.Append(Figures(charts));
         else sb.Append(NotRun("no attack with an ε to plot"));
-        sb.Append(Table(["source", "attack", "norm", "ε", "targeted", "robust accuracy", "success rate", "mean L2", "median L2", "mean L∞", "max L∞", "samples"],
+        sb.Append(Table(["attack", "ε", "robust accuracy", "norm", "success rate", "targeted", "mean L2", "median L2", "mean L∞", "max L∞", "samples", "model", "source"],
             evals.SelectMany(s => s.Value.Runs.Select(r => (IReadOnlyList<string>)
             [
-                ReportCharts.Folder(s.Label), r.Attack, r.Norm, Eps(r.Eps), r.Targeted ? r.TargetMode ?? "yes" : "no",
-                Pct(r.RobustAccuracy), Pct(r.AttackSuccessRate), Num(r.MeanL2), Num(r.MedianL2), Num(r.MeanLinf), Num(r.MaxLinf),
-                r.Count.ToString(),
+                r.Attack, Eps(r.Eps), Pct(r.RobustAccuracy), r.Norm, Pct(r.AttackSuccessRate), r.Targeted ? r.TargetMode ?? "yes" : "no",
+                Num(r.MeanL2), Num(r.MedianL2), Num(r.MeanLinf), Num(r.MaxLinf), r.Count.ToString(), ReportCharts.ModelName(s.Value),
+                ReportCharts.Folder(s.Label),
             ])), "every run; norms over the samples each attack broke", "robustness-table"));
+        var stages = evals.SelectMany(s => s.Value.Runs.Where(r => r.Stages is { Count: > 0 }).SelectMany(r => r.Stages!.Select(st =>
+            (IReadOnlyList<string>)
+            [
+                $"{r.Attack} ε={Eps(r.Eps)}", st.Attack, Pct(st.RobustAccuracy), Num(st.Seconds, "0.0"), Num(st.GradientEvaluationsPerImage, "0.0"),
+                Num(st.ForwardPassesPerImage, "0.0"), ReportCharts.ModelName(s.Value),
+            ]))).ToList();
+        if (stages.Count > 0)
+        {
+            sb.Append("<h3>AutoAttack, stage by stage</h3>");
+            sb.Append(Table(["run", "stage", "robust accuracy after it", "seconds", "gradients / image", "forward passes / image", "model"],
+                stages, "each stage attacks only the samples every earlier stage failed on", "stages-table"));
+            sb.Append(Figures(stageCharts));
+        }
         var atEps = evals.SelectMany(s => s.Value.Runs.Where(r => r.RobustAccuracyAtEps is { Count: > 0 })
             .SelectMany(r => r.RobustAccuracyAtEps!.Select(kv => (IReadOnlyList<string>)
-                [ReportCharts.Folder(s.Label), r.Attack, r.Norm, kv.Key, Pct(kv.Value)]))).ToList();
+                [r.Attack, kv.Key, Pct(kv.Value), r.Norm, ReportCharts.ModelName(s.Value)]))).ToList();
         if (atEps.Count > 0)
-            sb.Append(Table(["source", "attack", "norm", "ε", "robust accuracy"], atEps,
+            sb.Append(Table(["attack", "ε", "robust accuracy", "norm", "model"], atEps,
                 "minimisation attacks: a sample counts as broken at ε when the attack fooled the model within that norm"));
         return sb.ToString();
     }

@@ -23,8 +23,9 @@ internal static class Html
         string? id = null)
     {
         var sb = new StringBuilder();
+        // the caption sits above the scrolling box, so that a phone shows it whole
+        if (caption != null) sb.Append("<p class=\"caption\">").Append(Text(caption)).Append("</p>");
         sb.Append("<div class=\"scroll\"><table").Append(id is null ? "" : $" id=\"{Text(id)}\"").Append('>');
-        if (caption != null) sb.Append("<caption>").Append(Text(caption)).Append("</caption>");
         sb.Append("<thead><tr>");
         foreach (var h in header) sb.Append("<th>").Append(Text(h)).Append("</th>");
         sb.Append("</tr></thead><tbody>");
@@ -42,6 +43,10 @@ internal static class Html
     public static string Figure(string src, string caption) =>
         $"<figure><img src=\"{Text(src.Replace('\\', '/'))}\" alt=\"{Text(caption)}\" loading=\"eager\">" +
         $"<figcaption>{Text(caption)}</figcaption></figure>";
+
+    /// <summary>Figures side by side where the screen is wide enough, one under the other on a phone.</summary>
+    public static string Figures(IEnumerable<(string File, string Caption)> figures) =>
+        "<div class=\"figs\">" + string.Concat(figures.Select(f => Figure(f.File, f.Caption))) + "</div>";
 
     public static string NotRun(string what) => $"<p class=\"notrun\">Not run: {Text(what)}</p>";
 

@@ -17,9 +17,9 @@ public static class HtmlReport
     /// <summary>The section ids, in page order (the browser test looks them up).</summary>
     public static readonly IReadOnlyList<(string Id, string Title)> Sections =
     [
-        ("summary", "Summary"), ("metadata", "Run metadata"), ("clean", "Clean accuracy and per-class table"),
-        ("robustness", "Accuracy vs ε"), ("worst-case", "Per-sample worst case"), ("timing", "Attack timing"),
-        ("examples", "Example grids"), ("sanity", "Sanity checks"), ("optimizers", "Optimizer comparison (seed 003)"),
+        ("summary", "How robust is this model?"), ("metadata", "Run metadata"), ("clean", "Clean accuracy and per-class table"),
+        ("robustness", "Robust accuracy by attack and ε"), ("worst-case", "Per-sample worst case"), ("timing", "Attack timing"),
+        ("examples", "Example grids"), ("sanity", "Sanity checks"), ("optimizers", "Optimizer comparison (step 003 of the original notes)"),
         ("training", "Training curves"), ("generative", "Generative models"),
     ];
 
@@ -37,7 +37,8 @@ public static class HtmlReport
         if (Directory.Exists(img)) Directory.Delete(img, recursive: true);
         Directory.CreateDirectory(img);
 
-        string? chart = ReportCharts.AccuracyVsEps(Path.Combine(img, "accuracy_vs_eps.png"), inputs.Evals) ? $"{ImageDir}/accuracy_vs_eps.png" : null;
+        var accuracyCharts = Rel(ReportCharts.AccuracyVsEps(img, inputs.Evals));
+        var stageCharts = Rel(ReportCharts.Stages(img, inputs.Evals));
         var optimizerCharts = inputs.Optimizers.Select((o, i) => Rel(ReportCharts.Optimizers(img, $"optimizers-{i}", o))).ToList();
         var training = inputs.Trainings.Where(t => !t.Generative).ToList();
         var generative = inputs.Trainings.Where(t => t.Generative).ToList();
@@ -49,6 +50,7 @@ public static class HtmlReport
         var generativeFigures = new List<Source<string>>();
         var epochFolders = inputs.Trainings.Select(t => Path.GetDirectoryName(t.Path)).ToHashSet();
         var optimizerFolders = inputs.Optimizers.Select(o => Path.GetDirectoryName(o.Path)).ToHashSet();
+        var oneEpoch = inputs.Trainings.Where(t => t.Epochs.Count < 2).Select(t => Path.GetDirectoryName(t.Path)).ToHashSet();
         var featureFolders = inputs.Features.Select(o => Path.GetDirectoryName(o.Path)).ToHashSet();
         var featureFigures = new List<Source<string>>();
         var n = 0;
@@ -57,7 +59,12 @@ public static class HtmlReport
             var name = image.Value;
             var folder = Path.GetDirectoryName(image.Path);
             List<Source<string>>? into =
-                name == EvalFigures.AccuracyPlot ? null // regenerated with every attack on one chart
+                name.StartsWith("accuracy_vs_eps", StringComparison.Ordinal) ? null // regenerated per model and norm
+                // a per-epoch curve of a one-epoch run is a single dot: its table says it all
+                : oneEpoch.Contains(folder) && !IsGrid(name) ? null
+                // the latest grid is a copy of the last epoch's
+                : name == GenerativeFigures.LatestSamples && inputs.Images.Any(i => Path.GetDirectoryName(i.Path) == folder
+                    && i.Value.StartsWith("samples_epoch_", StringComparison.Ordinal)) ? null
                 : name is TrainingFigures.LossPlot or TrainingFigures.AccuracyPlot && epochFolders.Contains(folder) ? null
                 : name.StartsWith("optimizers_", StringComparison.Ordinal) && optimizerFolders.Contains(folder) ? null
                 : name.StartsWith("features_", StringComparison.Ordinal) && featureFolders.Contains(folder) ? featureFigures
@@ -73,10 +80,10 @@ public static class HtmlReport
 
         var body = new Dictionary<string, string>
         {
-            ["summary"] = EvalSections.Summary(inputs.Evals),
+            ["summary"] = EvalSections.Summary(inputs.Evals, stageCharts.Count > 0 ? stageCharts[0] : null),
             ["metadata"] = EvalSections.Metadata(inputs.Evals),
             ["clean"] = EvalSections.Clean(inputs.Evals),
-            ["robustness"] = EvalSections.Robustness(inputs.Evals, chart),
+            ["robustness"] = EvalSections.Robustness(inputs.Evals, accuracyCharts, stageCharts),
             ["worst-case"] = EvalSections.WorstCase(inputs.Evals),
             ["timing"] = EvalSections.Timing(inputs.Evals),
             ["examples"] = RunSections.Examples(examples),
@@ -95,6 +102,10 @@ public static class HtmlReport
 
     private static List<(string, string)> Rel(List<(string File, string Caption)> charts) =>
         charts.Select(c => ($"{ImageDir}/{c.File}", c.Caption)).ToList();
+
+    private static bool IsGrid(string name) =>
+        name.Contains("sample", StringComparison.OrdinalIgnoreCase) || name.Contains("grid", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("example", StringComparison.OrdinalIgnoreCase);
 
     private static string Safe(string name) =>
         new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());

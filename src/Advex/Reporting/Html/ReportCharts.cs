@@ -6,39 +6,79 @@ using Advex.Evaluation;
 internal static class ReportCharts
 {
     /// <summary>
-    /// Robust accuracy vs ε of every attack of every evaluation on one chart. Bounded attacks give a point per ε;
-    /// minimisation attacks (C&amp;W, DeepFool) are plotted from <c>robust_accuracy_at_eps</c>. L∞ budgets use the
-    /// bottom axis; when L2 budgets are present too they use the top axis, labelled so.
+    /// Robust accuracy vs ε as small multiples: one chart per model and norm (an L2 ε and an L∞ ε are not on one
+    /// scale, and two models are two questions). Attacks run at several ε (sweeps, and minimisation attacks scored at
+    /// each ε from <c>robust_accuracy_at_eps</c>) are curves; attacks run at one ε only are bars, one chart per ε,
+    /// so that equal values do not hide each other as stacked dots.
     /// </summary>
-    public static bool AccuracyVsEps(string path, IReadOnlyList<Source<EvalReport>> evals)
+    public static List<(string File, string Caption)> AccuracyVsEps(string dir, IReadOnlyList<Source<EvalReport>> evals)
     {
-        var series = new List<(string Name, string Norm, double[] X, double[] Y)>();
+        var written = new List<(string, string)>();
+        var points = new List<(string Model, string Norm, string Series, double Eps, double Acc)>();
         foreach (var src in evals)
         {
-            var tag = evals.Count > 1 ? $" [{Folder(src.Label)}]" : "";
-            foreach (var g in src.Value.Runs.Where(r => r.Eps is not null).GroupBy(r => (r.Attack, r.Norm, r.Targeted)))
-            {
-                var sorted = g.OrderBy(r => r.Eps).ToList();
-                series.Add(($"{g.Key.Attack}{(g.Key.Targeted ? " targeted" : "")} ({g.Key.Norm}){tag}", g.Key.Norm,
-                    sorted.Select(r => r.Eps!.Value).ToArray(), sorted.Select(r => r.RobustAccuracy).ToArray()));
-            }
+            var model = ModelName(src.Value);
+            var tag = evals.Count(e => ModelName(e.Value) == model) > 1 ? $" [{Folder(src.Label)}]" : "";
+            foreach (var r in src.Value.Runs.Where(r => r.Eps is not null))
+                points.Add((model, r.Norm, $"{r.Attack}{(r.Targeted ? " targeted" : "")}{tag}", r.Eps!.Value, r.RobustAccuracy));
             foreach (var r in src.Value.Runs.Where(r => r.RobustAccuracyAtEps is { Count: > 0 }))
+                foreach (var kv in r.RobustAccuracyAtEps!)
+                    points.Add((model, r.Norm, $"{r.Attack} (minimisation){tag}",
+                        double.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture), kv.Value));
+        }
+        var n = 0;
+        foreach (var group in points.GroupBy(p => (p.Model, p.Norm)))
+        {
+            var norm = NormLabel(group.Key.Norm);
+            var series = group.GroupBy(p => p.Series).ToList();
+            var curves = series.Where(g => g.Select(p => p.Eps).Distinct().Count() > 1).ToList();
+            if (curves.Count > 0)
             {
-                var points = r.RobustAccuracyAtEps!
-                    .Select(kv => (Eps: double.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture), Acc: kv.Value))
-                    .OrderBy(p => p.Eps).ToList();
-                series.Add(($"{r.Attack} ({r.Norm}, minimisation){tag}", r.Norm, points.Select(p => p.Eps).ToArray(),
-                    points.Select(p => p.Acc).ToArray()));
+                var file = $"accuracy-vs-eps-{n++}.png";
+                LinePlot.Save(Path.Combine(dir, file), $"{group.Key.Model}: robust accuracy vs ε ({norm})", $"ε ({norm})",
+                    "robust accuracy", curves.Select(g =>
+                    {
+                        var sorted = g.OrderBy(p => p.Eps).ToList();
+                        return new LinePlot.Series(g.Key, sorted.Select(p => p.Eps).ToArray(), sorted.Select(p => p.Acc).ToArray());
+                    }), 0, 1.02, 880, 460);
+                written.Add((file, $"Model {group.Key.Model}, {norm}: robust accuracy vs ε of every attack run at several ε"));
+            }
+            foreach (var atEps in series.Where(g => g.Select(p => p.Eps).Distinct().Count() == 1).GroupBy(g => g.First().Eps))
+            {
+                var file = $"accuracy-at-eps-{n++}.png";
+                var eps = Html.Eps(atEps.Key);
+                BarChart.Save(Path.Combine(dir, file), $"{group.Key.Model}: robust accuracy at ε = {eps} ({norm})",
+                    "robust accuracy", atEps.Select(g => (g.Key, g.First().Acc)).ToList(), 1, BarChart.Percent, 880);
+                written.Add((file, $"Model {group.Key.Model}, {norm}: robust accuracy of each attack run at ε = {eps} only"));
             }
         }
-        if (series.Count == 0) return false;
-        var norms = series.Select(s => s.Norm).Distinct().ToList();
-        var bottom = norms.Contains("linf") ? "linf" : norms[0];
-        var top = norms.FirstOrDefault(n => n != bottom);
-        LinePlot.Save(path, "Robust accuracy vs ε (every attack)", $"ε ({NormLabel(bottom)})", "accuracy",
-            series.Select(s => new LinePlot.Series(s.Name, s.X, s.Y, s.Norm != bottom)), 0, 1.02, 880, 540,
-            top is null ? null : $"ε ({string.Join(", ", norms.Where(n => n != bottom).Select(NormLabel))})");
-        return true;
+        return written;
+    }
+
+    /// <summary>Cascades (AutoAttack): robust accuracy after each stage, one bar chart per run, clean accuracy
+    /// first.</summary>
+    public static List<(string File, string Caption)> Stages(string dir, IReadOnlyList<Source<EvalReport>> evals)
+    {
+        var written = new List<(string, string)>();
+        var n = 0;
+        foreach (var src in evals)
+            foreach (var r in src.Value.Runs.Where(r => r.Stages is { Count: > 0 }))
+            {
+                var file = $"stages-{n++}.png";
+                var what = $"{ModelName(src.Value)}: {r.Attack} at ε = {Html.Eps(r.Eps)} ({NormLabel(r.Norm)})";
+                BarChart.Save(Path.Combine(dir, file), what, "accuracy",
+                    [("clean", src.Value.CleanAccuracy), .. r.Stages!.Select(s => ($"after {s.Attack}", s.RobustAccuracy))],
+                    1, BarChart.Percent, 880);
+                written.Add((file, $"{what}: accuracy after each stage, on {r.Count} samples"));
+            }
+        return written;
+    }
+
+    /// <summary>The model as the report names it: its path's last two parts (runs/demo/model → demo/model).</summary>
+    public static string ModelName(EvalReport report)
+    {
+        var parts = report.Model.Path.Replace('\\', '/').TrimEnd('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length == 0 ? report.Model.Path : string.Join('/', parts.TakeLast(2));
     }
 
     /// <summary>Per-epoch curves of one run: a chart of the losses, one of the accuracies, one of anything else.</summary>
@@ -53,19 +93,24 @@ internal static class ReportCharts
             ("accuracy", k => k.Contains("acc", StringComparison.OrdinalIgnoreCase)),
             ("other", k => !k.Contains("loss", StringComparison.OrdinalIgnoreCase) && !k.Contains("acc", StringComparison.OrdinalIgnoreCase)),
         };
-        foreach (var (name, take) in groups)
+        if (run.Epochs.Count < 2) return written; // one epoch is one dot: the table shows it
+        // losses share an axis, accuracies share one; anything else (a learning rate, an L2 norm, a success
+        // fraction) gets its own chart, so that one axis never carries two quantities
+        var charts = groups.Take(2).Select(g => (g.Name, Keys: curves.Where(g.Take).ToList()))
+            .Concat(curves.Where(groups[2].Take).Select(k => (Name: k, Keys: new List<string> { k })));
+        var n = 0;
+        foreach (var (name, keys) in charts)
         {
-            var keys = curves.Where(take).ToList();
-            if (keys.Count == 0 || run.Epochs.Count == 0) continue;
-            var file = $"{stem}-{name}.png";
+            if (keys.Count == 0) continue;
+            var file = $"{stem}-{n++}.png";
             LinePlot.Save(Path.Combine(dir, file), $"{run.Label}: {name}", "epoch", name,
                 keys.Select(k => new LinePlot.Series(k, x, run.Epochs.Select(e => e.GetValueOrDefault(k, double.NaN)).ToArray())));
-            written.Add((file, $"{run.Label}: {name} per epoch ({string.Join(", ", keys)})"));
+            written.Add((file, $"{run.Label}: {name} per epoch" + (keys.Count > 1 ? $" ({string.Join(", ", keys)})" : "")));
         }
         return written;
     }
 
-    /// <summary>Loss and target probability per iteration of each optimizer (seed 003).</summary>
+    /// <summary>Loss and target probability per iteration of each optimizer (step 003 of the original notes).</summary>
     public static List<(string File, string Caption)> Optimizers(string dir, string stem, Source<OptimizerComparison> src)
     {
         var c = src.Value;

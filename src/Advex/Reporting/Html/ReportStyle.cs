@@ -28,6 +28,9 @@ internal static class ReportStyle
         th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; white-space: nowrap; }
         th { background: #eef1f5; }
         figure { margin: 12px 0; }
+        .figs { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 8px 16px; }
+        .figs figure { margin: 4px 0; }
+        p.caption { color: var(--muted); font-size: .9rem; margin: 12px 0 2px; }
         img { max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
         .badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: .8rem; font-weight: 600; }
         .badge.pass { background: #d7f2dc; color: #17652a; }
@@ -37,6 +40,7 @@ internal static class ReportStyle
         dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
         dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
         code { font-size: .85rem; overflow-wrap: anywhere; }
-        @media (max-width: 600px) { main { padding: 8px; } section { padding: 10px; } dl { grid-template-columns: 1fr; } }
+        @media (max-width: 600px) { main { padding: 8px; } section { padding: 10px; } dl { grid-template-columns: 1fr; }
+          .figs { grid-template-columns: 1fr; } }
         """;
 }

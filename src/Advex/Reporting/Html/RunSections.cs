@@ -40,7 +40,7 @@ internal static class RunSections
                     o.Name, Num(o.Lr, "0.#####"), o.Steps.ToString(), Pct(o.SuccessRate),
                     o.MedianIterations is { } m ? Num(m, "0.#") : "never", Num(o.FinalLoss, "0.0000"), Num(o.MeanL2),
                 ]), id: i == 0 ? "optimizers-table" : null));
-            foreach (var (file, caption) in charts[i]) sb.Append(Figure(file, caption));
+            sb.Append(Figures(charts[i]));
         }
         return sb.ToString();
     }
@@ -61,9 +61,9 @@ internal static class RunSections
                     Num(e.TryGetValue("epoch", out var ep) ? ep : n + 1, "0"),
                     .. r.Keys.Where(k => k != "epoch").Select(k => e.TryGetValue(k, out var v) ? Format(k, v) : "–"),
                 ])));
-            foreach (var (file, caption) in charts[i]) sb.Append(Figure(file, caption));
+            sb.Append(Figures(charts[i]));
         }
-        foreach (var f in figures) sb.Append(Figure(f.Value, f.Label));
+        sb.Append(Figures(figures.Select(f => (f.Value, f.Label))));
         return sb.ToString();
     }
 
@@ -73,5 +73,5 @@ internal static class RunSections
     public static string Examples(IReadOnlyList<Source<string>> figures) =>
         figures.Count == 0
             ? NotRun("no example grid (examples.png from eval --report, adversarial_grid.png from attack --out) among the inputs")
-            : string.Concat(figures.Select(f => Figure(f.Value, f.Label)));
+            : Figures(figures.Select(f => (f.Value, f.Label)));
 }
