@@ -5,7 +5,7 @@
 # For each network of models.py (random seeded weights): PyTorch eager, Advex on the TorchScript trace, Advex on the
 # ONNX export (opset 17); at 224 px also channels-last for both. Ratios are Advex over PyTorch (below 1: Advex faster
 # or smaller). Peak RSS is the whole process's (VmHWM): runtime, model and the step's activations.
-set -euo pipefail
+set -uo pipefail  # a crashing run is recorded as an error, not the end of the benchmark
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 batch=${1:-2}
@@ -24,9 +24,9 @@ for net in cifar_resnet18 resnet50 mobilenet_v2 vit_b_16; do
   for format in "${formats[@]}"; do
     flag=(); pyflag=()
     [[ $format == channels_last ]] && flag=(--channels-last) && pyflag=(channels_last)
-    torch=$("${pin[@]}" "$python" "$here/torch_step.py" "$net" "$batch" "$steps" "${pyflag[@]}")
-    script=$("${pin[@]}" $bench --gradient-step "$work/$net.pt" --shape "$shape" --batch "$batch" --steps "$steps" "${flag[@]}")
-    onnx=$("${pin[@]}" $bench --gradient-step "$work/$net.onnx" --shape "$shape" --batch "$batch" --steps "$steps" "${flag[@]}")
+    torch=$("${pin[@]}" "$python" "$here/torch_step.py" "$net" "$batch" "$steps" "${pyflag[@]}" || echo "{\"error\": \"exit $?\"}")
+    script=$("${pin[@]}" $bench --gradient-step "$work/$net.pt" --shape "$shape" --batch "$batch" --steps "$steps" "${flag[@]}" || echo "{\"error\": \"exit $?\"}")
+    onnx=$("${pin[@]}" $bench --gradient-step "$work/$net.onnx" --shape "$shape" --batch "$batch" --steps "$steps" "${flag[@]}" || echo "{\"error\": \"exit $?\"}")
     results+=("{\"network\": \"$net\", \"memory_format\": \"$format\", \"pytorch\": $torch, \"advex_torchscript\": $script, \"advex_onnx\": $onnx}")
     echo "$net $format done" >&2
   done
@@ -39,6 +39,8 @@ rows = json.loads('[' + '''$joined''' + ']')
 for r in rows:
     t = r["pytorch"]
     for k in ("advex_torchscript", "advex_onnx"):
+        if "error" in t or "error" in r[k]:
+            continue
         r[k + "_step_ratio"] = round(r[k]["seconds_per_step"] / t["seconds_per_step"], 3)
         r[k + "_rss_ratio"] = round(r[k]["peak_rss_mib"] / t["peak_rss_mib"], 3)
 print(json.dumps({"command": "benchmarks/onnx-speed/run.sh %d %d" % (batch, steps), "batch": batch, "timed_steps": steps,
