@@ -20,7 +20,7 @@ public sealed class EvalCliOptions
     public Option<string?> Out { get; } = new("--out") { Description = "evaluation folder: run.json, samples.jsonl (per-sample records, appended per batch), eval.json" };
     public Option<bool> Resume { get; } = new("--resume") { Description = "continue the evaluation in --out from its records" };
     public Option<string?> Shard { get; } = new("--shard") { Description = "K/N (0-based): evaluate the samples with index mod N = K; auto: from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX/ADVEX_SHARDS" };
-    public Option<int?> Workers { get; } = new("--workers") { Description = "run N one-thread shard processes and merge them into --out" };
+    public Option<int?> Workers { get; } = new("--workers") { Description = "run N one-thread shard processes (at most one per sample and per core; they end with this process) and merge them into --out" };
 
     public void AddTo(Command cmd)
     {

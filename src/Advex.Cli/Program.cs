@@ -1,1 +1,2 @@
+Advex.Workflows.ParentWatch.StartIfWorker();
 return Advex.Cli.Cli.Run(args, Console.Out, Console.Error);

@@ -26,16 +26,23 @@ public static class EvalCommand
             var epsList = Opts.ParseEps(p.GetValue(o.Eps)!);
             var attacks = AttackSweep.Build(names, epsList, attackOptions.Read(p));
             var outputs = new EvalOutputs(p.GetValue(o.Json), p.GetValue(o.Report), p.GetValue(o.Out), p.GetValue(o.Resume));
-            using var claim = Outputs.Claim(ui, [(outputs.ReportDir, "--report"), (outputs.OutDir, "--out")], [(outputs.Json, "--json")]);
             var modelPath = source.ModelPath(p);
+            EvalOutputCheck.Check(outputs, modelPath);
+            using var claim = Outputs.Claim(ui, [(outputs.ReportDir, "--report"), (outputs.OutDir, "--out")], [(outputs.Json, "--json")]);
             using var classifier = source.LoadModel(p);
             foreach (var a in attacks) a.CheckBudget(classifier);
             using var dataset = source.LoadData(p);
             var options = o.Read(p, classifier.Classes, epsList, ui.CommandLine);
             if (p.GetValue(o.Workers) is { } workers)
             {
+                var config = RunConfig.Of(classifier, modelPath, dataset, attacks, options);
                 Printers.Print(ui, ui.Job("workers", progress => EvalWorkers.Run(EvalCliOptions.WorkerArgs(p), workers,
-                    outputs.OutDir!, outputs.Resume, figures: false, ui.CommandLine, progress, outputs.Json, outputs.ReportDir)));
+                    outputs.OutDir!, outputs.Resume, figures: false, ui.CommandLine, config, progress, outputs.Json, outputs.ReportDir)));
+                return 0;
+            }
+            if (options.Shard.Indices(dataset.Count).Length == 0)
+            {
+                ui.Line(EvalWorkflow.EmptyShard(classifier, dataset, attacks, options, modelPath, outputs));
                 return 0;
             }
             Printers.Print(ui, ui.Job("attack", progress =>

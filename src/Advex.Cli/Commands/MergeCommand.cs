@@ -18,6 +18,7 @@ public static class MergeCommand
         };
         cmd.SetAction(p =>
         {
+            MergeWorkflow.CheckOut(p.GetValue(folders)!, p.GetValue(outDir)!);
             using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out");
             Printers.Print(ui, MergeWorkflow.Run(p.GetValue(folders)!, p.GetValue(outDir)!, p.GetValue(report), ui.CommandLine));
             return 0;

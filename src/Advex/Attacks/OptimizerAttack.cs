@@ -153,6 +153,7 @@ public sealed record OptimizerAttack : Attack
         using var optimizer = Create(delta);
         for (var k = 0; k < Steps; k++)
         {
+            Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
             using var scope = NewDisposeScope();
             Tensor current;
             using (no_grad()) current = x + delta;

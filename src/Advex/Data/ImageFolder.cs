@@ -46,6 +46,7 @@ public static class ImageFolder
         var pixels = Array.Empty<byte>();
         for (var i = 0; i < files.Count; i++)
         {
+            Interruption.ThrowIfRequested(() => $"while reading {spec} ({i} of {files.Count} images); nothing was written");
             var image = ImageTransforms.Apply(ImageDecoder.DecodeRgb(files[i].Path), options);
             if (first is null)
             {

@@ -3,7 +3,8 @@ namespace Advex.Evaluation;
 /// <summary>
 /// Merges shard folders into one evaluation: every shard must share the configuration (model and data
 /// fingerprints included) and every (dataset index, run) must appear exactly once over all shards, for every
-/// index 0 … count−1 of the evaluated data. The merged records then give, through <see cref="EvalAggregate"/>,
+/// index 0 … count−1 of the evaluated data. Each part's records were already checked against its configuration
+/// and shard as they were read (<see cref="RecordFile.Read"/>). The merged records then give, through <see cref="EvalAggregate"/>,
 /// exactly the report of the unsharded run.
 /// </summary>
 public static class EvalMerge
@@ -14,10 +15,9 @@ public static class EvalMerge
     {
         if (parts.Count == 0) throw new AdvexException("merge: give at least one evaluation folder");
         var first = parts[0];
-        var canonical = first.Manifest.Configuration.Canonical();
         foreach (var p in parts.Skip(1))
-            if (p.Manifest.Configuration.Canonical() != canonical)
-                throw new AdvexException($"merge: {p.Folder} has another configuration than {first.Folder} ({Difference(first.Manifest.Configuration, p.Manifest.Configuration)})");
+            if (ConfigDifference.Between(first.Manifest.Configuration, p.Manifest.Configuration) is { } difference)
+                throw new AdvexException($"merge: {p.Folder} has another configuration than {first.Folder} ({difference})");
         var config = first.Manifest.Configuration;
         var runs = config.Runs.Count;
         var seen = new Dictionary<(long, int), string>();
@@ -25,8 +25,8 @@ public static class EvalMerge
         foreach (var p in parts)
             foreach (var r in p.Records)
             {
-                if (r.Index < 0 || r.Index >= config.Data.Count || r.Run < 0 || r.Run >= runs)
-                    throw new AdvexException($"merge: {p.Folder} holds a record (index {r.Index}, run {r.Run}) outside the evaluation ({config.Data.Count} samples, {runs} runs)");
+                if (RecordCheck.Problem(r, config, p.Manifest.Shard) is { } problem)
+                    throw new AdvexException($"merge: {p.Folder} holds a record that does not belong to the evaluation: {problem}");
                 if (seen.TryGetValue((r.Index, r.Run), out var other))
                     throw new AdvexException($"merge: sample {r.Index} ({config.Runs[r.Run].Key}) appears twice, in {other} and {p.Folder}");
                 seen[(r.Index, r.Run)] = p.Folder;
@@ -44,16 +44,5 @@ public static class EvalMerge
             StartedUtc = parts.Min(p => p.Manifest.StartedUtc),
         };
         return (manifest, all.OrderBy(r => r.Index).ThenBy(r => r.Run).ToList());
-    }
-
-    /// <summary>The first top-level field where two configurations differ, for the error line.</summary>
-    public static string Difference(RunConfig a, RunConfig b)
-    {
-        var ja = System.Text.Json.JsonSerializer.SerializeToElement(a, RecordJson.Line);
-        var jb = System.Text.Json.JsonSerializer.SerializeToElement(b, RecordJson.Line);
-        foreach (var p in ja.EnumerateObject())
-            if (!jb.TryGetProperty(p.Name, out var q) || q.GetRawText() != p.Value.GetRawText())
-                return $"{p.Name} differs";
-        return "configurations differ";
     }
 }

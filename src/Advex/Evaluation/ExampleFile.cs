@@ -13,18 +13,46 @@ public static class ExampleFile
 {
     public const string FileName = "examples.json";
 
-    public static List<ExampleRow> Read(string dir)
+    /// <param name="pixels">the values per image the evaluation's model takes (C·H·W), checked when given</param>
+    public static List<ExampleRow> Read(string dir, long? pixels = null)
     {
         var path = Path.Combine(dir, FileName);
-        if (!File.Exists(path)) return [];
+        var kind = FileKinds.Of(path, followLinks: true);
+        if (kind == FileKind.Missing) return [];
+        if (kind != FileKind.Regular) throw new AdvexException($"{path} is {kind.Describe()}, not a regular file");
+        List<ExampleRow>? rows;
         try
         {
-            return JsonSerializer.Deserialize<List<ExampleRow>>(File.ReadAllText(path), RecordJson.Line) ?? [];
+            rows = JsonSerializer.Deserialize<List<ExampleRow>>(File.ReadAllText(path), RecordJson.Line);
         }
         catch (JsonException e)
         {
-            throw new AdvexException($"{path} is not an examples file ({e.Message})");
+            throw new AdvexException($"{path} is not an examples file ({JsonProblem.Describe(e)})");
         }
+        if (rows is null || rows.Any(r => r is null || r.Attack is null || r.Images is null ||
+                                          r.Images.Any(m => m is null || m.Clean is null || m.Adversarial is null ||
+                                                            m.Clean.Length != m.Adversarial.Length)))
+            throw new AdvexException($"{path} is not an examples file (an incomplete row or image)");
+        if (pixels is { } p && rows.SelectMany(r => r.Images).FirstOrDefault(m => m.Clean.Length != p) is { } wrong)
+            throw new AdvexException($"{path}: example image {wrong.Index} has {wrong.Clean.Length} values, not the model's {p}");
+        return rows;
+    }
+
+    /// <summary>The dataset indices among <paramref name="records"/> whose example images <paramref name="rows"/>
+    /// lack: every record of the first <paramref name="exampleCount"/> indices has an image under its run
+    /// (in a cascade, only the samples the run attacked).</summary>
+    public static SortedSet<long> Missing(IEnumerable<SampleRecord> records, RunConfig config,
+        IReadOnlyList<ExampleRow> rows, int exampleCount)
+    {
+        var have = new HashSet<(string, double?, long)>(rows.SelectMany(r => r.Images.Select(m => (r.Attack, r.Eps, (long)m.Index))));
+        var missing = new SortedSet<long>();
+        foreach (var r in records)
+        {
+            if (r.Index >= exampleCount || (config.Cascade && !r.Attacked)) continue;
+            var spec = config.Runs[r.Run];
+            if (!have.Contains((spec.Attack, spec.Eps, r.Index))) missing.Add(r.Index);
+        }
+        return missing;
     }
 
     public static void Write(string dir, IReadOnlyList<ExampleRow> rows) =>

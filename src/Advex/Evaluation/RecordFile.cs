@@ -5,19 +5,24 @@ using System.Text.Json;
 
 /// <summary>
 /// <c>samples.jsonl</c>: one <see cref="SampleRecord"/> per line, appended and flushed to disk per batch. A process
-/// killed while appending leaves at most a torn last line (no final newline, or not valid JSON); reading stops
-/// before it, and <see cref="Truncate"/> cuts the file back to the last complete line so the batch is redone.
+/// killed while appending (or stopped by a full disk) leaves at most a torn last line (not valid JSON); reading
+/// stops before it, and <see cref="Truncate"/> cuts the file back to the last complete line so the batch is redone.
+/// Every other line must be a valid record of the evaluation (<see cref="RecordCheck"/>) and appear once: anything
+/// else is an error naming the file and the line, on resume as on merge.
 /// </summary>
 public static class RecordFile
 {
     public const string FileName = "samples.jsonl";
 
     /// <summary>The complete records and the byte length they occupy; a torn last line is not counted.</summary>
-    public static (List<SampleRecord> Records, long ValidLength) Read(string path)
+    /// <param name="config">the evaluation the records must belong to</param>
+    /// <param name="shard">the folder's shard (null: all samples)</param>
+    public static (List<SampleRecord> Records, long ValidLength) Read(string path, RunConfig config, Shard? shard)
     {
         var records = new List<SampleRecord>();
         if (!File.Exists(path)) return (records, 0);
         var bytes = File.ReadAllBytes(path);
+        var lineOf = new Dictionary<(long, int), int>();
         long valid = 0;
         var start = 0;
         var line = 0;
@@ -34,15 +39,40 @@ public static class RecordFile
             }
             catch (JsonException e)
             {
-                if (last) break; // a torn last line
-                throw new AdvexException($"{path} line {line} is not a sample record: {e.Message}");
+                if (last && !IsJson(bytes.AsSpan(start, end - start))) break; // a torn last line
+                throw new AdvexException($"{path} line {line} is not a sample record ({JsonProblem.Describe(e)})");
             }
-            if (r is null) throw new AdvexException($"{path} line {line} is empty");
+            if (r is null) throw new AdvexException($"{path} line {line} is not a sample record (null)");
+            if (RecordCheck.Problem(r, config, shard) is { } problem)
+                throw new AdvexException($"{path} line {line}: {problem}");
+            if (lineOf.TryGetValue((r.Index, r.Run), out var first))
+                throw new AdvexException($"{path} line {line} repeats sample {r.Index} ({r.Attack}) of line {first}");
+            lineOf[(r.Index, r.Run)] = line;
             records.Add(r);
             start = end + 1;
             valid = Math.Min(start, bytes.Length);
         }
         return (records, valid);
+    }
+
+    /// <summary>Whether the bytes are one whole JSON value (a torn line is not; a tampered one may be).</summary>
+    private static bool IsJson(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            return JsonDocument.TryParseValue(ref reader, out var doc) && doc is not null && Dispose(doc);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Dispose(IDisposable d)
+    {
+        d.Dispose();
+        return true;
     }
 
     /// <summary>Cuts the file to <paramref name="length"/> bytes (dropping a torn last line) and syncs it.</summary>

@@ -25,6 +25,10 @@ public sealed record RobustnessEvaluator
     /// <summary>Called with the records of every finished batch, before the next one starts.</summary>
     public Action<IReadOnlyList<SampleRecord>>? OnRecords { get; init; }
 
+    /// <summary>Called with every example image so far (one row per run) after a batch that added some, just before
+    /// <see cref="OnRecords"/>: a folder that keeps both never holds records whose examples are lost.</summary>
+    public Action<IReadOnlyList<ExampleRow>>? OnExamples { get; init; }
+
     /// <summary>Evaluates the shard of <paramref name="options"/> in memory and returns its report.</summary>
     public EvalReport Evaluate(Classifier model, Dataset data, IReadOnlyList<Attack> attacks, EvalOptions options,
         string modelPath)
@@ -63,20 +67,33 @@ public sealed record RobustnessEvaluator
         var done = 0;
         for (var start = 0; start < indices.Length; start += options.BatchSize)
         {
-            Interruption.ThrowIfRequested(() => $"during {string.Join(",", runs.Select(a => a.Name).Distinct())} after {done} of " +
-                $"{indices.Length} samples; " + (OnRecords is null ? "nothing was written" : "the finished batches are kept (resume continues)"));
+            string Where() => $"during {string.Join(",", runs.Select(a => a.Name).Distinct())} after {done} of " +
+                $"{indices.Length} samples; " + (OnRecords is null ? "nothing was written" : "the finished batches are kept (resume continues)");
+            Interruption.ThrowIfRequested(Where);
             var idx = indices[start..Math.Min(indices.Length, start + options.BatchSize)];
-            var batch = new BatchEvaluation(model, data, idx, runs, options, moreSteps, OnBatchResult).Run(images);
+            var imagesBefore = images?.Sum(i => i.Count) ?? 0;
+            List<SampleRecord> batch;
+            try
+            {
+                batch = new BatchEvaluation(model, data, idx, runs, options, moreSteps, OnBatchResult).Run(images);
+            }
+            catch (InterruptedException stop)
+            {
+                throw stop.At(Where()); // stopped inside an attack step: the unfinished batch is dropped
+            }
             all.AddRange(batch);
+            if (images is not null && OnExamples is not null && images.Sum(i => i.Count) > imagesBefore)
+                OnExamples(Rows(runs, images));
             OnRecords?.Invoke(batch);
             done += idx.Length;
             OnProgress?.Invoke(done, indices.Length);
         }
-        if (examples is not null)
-            for (var r = 0; r < runs.Count; r++)
-                examples.Add(new ExampleRow(runs[r].Name, runs[r].IsBounded ? runs[r].Eps : null, images![r]));
+        examples?.AddRange(Rows(runs, images!));
         return all;
     }
+
+    private static List<ExampleRow> Rows(List<Attack> runs, List<List<ExampleImage>> images) =>
+        runs.Select((a, r) => new ExampleRow(a.Name, a.IsBounded ? a.Eps : null, [.. images[r]])).ToList();
 
     /// <summary>A stable key for a run, e.g. <c>fgsm@0.1</c>.</summary>
     public static string Key(RunResult r) => r.Eps is { } e ? $"{r.Attack}@{e.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}" : r.Attack;

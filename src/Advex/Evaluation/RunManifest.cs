@@ -13,13 +13,16 @@ public sealed record ModelConfig(string Kind, string? Architecture, int Classes,
     double[]? Std, double Lower, double Upper, string? Backend = null, string? MemoryFormat = null,
     string? CheckpointEntry = null);
 
-/// <summary>Which samples were evaluated: <c>Count</c> is the size of the split after <c>--limit</c>.</summary>
+/// <summary>Which samples were evaluated: <c>Count</c> is the size of the split after <c>--limit</c>; <c>Spec</c> names
+/// a folder by its real path.</summary>
 public sealed record DataConfig(string Spec, string Split, int Count);
 
 /// <summary>
 /// Everything that determines the records of an evaluation: model and data (with SHA-256 fingerprints), class
 /// names, seed, targets, the runs, cascade and early stop. Batch size is not part of it (records do not depend on
-/// it). Two folders can be resumed or merged only when their configurations are equal.
+/// it). Two folders can be resumed or merged only when their configurations are equal
+/// (<see cref="ConfigDifference"/>: the data spec's folder is recorded as its real path and compared by kind and
+/// fingerprint).
 /// </summary>
 public sealed record RunConfig(
     ModelConfig Model,
@@ -34,16 +37,13 @@ public sealed record RunConfig(
     double[] Eps,
     List<RunSpec> Runs)
 {
-    /// <summary>The canonical JSON text, used to compare configurations.</summary>
-    public string Canonical() => System.Text.Json.JsonSerializer.Serialize(this, RecordJson.Line);
-
     public static RunConfig Of(Classifier model, string modelPath, Dataset data, IReadOnlyList<Attack> attacks,
         EvalOptions options) => new(
         new ModelConfig(model.Kind, model.Architecture, model.Classes, model.InputShape, model.Normalization?.Mean,
             model.Normalization?.Std, model.Lower, model.Upper, model.Backend.Name(), model.MemoryFormat.Name(),
             model.CheckpointEntry),
         Fingerprint.OfModel(modelPath),
-        new DataConfig(data.Spec, data.Split, data.Count),
+        new DataConfig(ConfigDifference.ResolveSpec(data.Spec), data.Split, data.Count),
         Fingerprint.OfData(data),
         data.ClassNames,
         options.Seed,

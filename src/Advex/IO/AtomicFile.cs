@@ -4,7 +4,7 @@ namespace Advex.IO;
 /// The one output writer: writes a file completely or not at all. The content goes to a temporary sibling of the
 /// destination (<see cref="StaleTemps.NewName"/>), is flushed to disk, then renamed over the destination. Only a
 /// regular file is ever replaced; a symbolic link is written through (see <see cref="OutputPath"/>). The temporary
-/// file is removed on every failure path, and stale ones of killed processes are cleaned first.
+/// file is removed on every failure path, and stale ones that killed processes left for the same destination are cleaned first.
 /// </summary>
 public static class AtomicFile
 {
@@ -20,7 +20,7 @@ public static class AtomicFile
         var target = OutputPath.ResolveFile(path);
         var dir = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(dir);
-        StaleTemps.Clean(dir);
+        StaleTemps.CleanFor(target);
         var tmp = StaleTemps.NewName(target);
         try
         {

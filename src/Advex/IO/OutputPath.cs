@@ -30,10 +30,20 @@ public static class OutputPath
         return full;
     }
 
-    /// <summary>Refuses a file output that cannot be written, before any work.</summary>
+    /// <summary>The longest name a file system takes (NAME_MAX), in bytes.</summary>
+    public const int NameMax = 255;
+
+    /// <summary>Refuses a file output that cannot be written, before any work: not a regular file, a name too long
+    /// for its temporary sibling (<see cref="StaleTemps.AddedLength"/> bytes longer), or a folder that cannot be
+    /// written.</summary>
     public static void CheckFile(string path, string parameter)
     {
+        CheckNames(path, Path.GetFullPath(path), parameter);
         var target = ResolveFile(path, parameter);
+        var name = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(target));
+        if (name + StaleTemps.AddedLength > NameMax)
+            throw Refused(path, parameter, $"the file name is {name} bytes long; at most {NameMax - StaleTemps.AddedLength} " +
+                $"fit (its temporary file beside it adds {StaleTemps.AddedLength} bytes, and a name holds at most {NameMax})");
         ProbeWritable(Path.GetDirectoryName(target)!, path, parameter);
     }
 
@@ -41,10 +51,19 @@ public static class OutputPath
     public static void CheckFolder(string path, string parameter)
     {
         var full = Path.GetFullPath(path);
+        CheckNames(path, full, parameter);
         var kind = FileKinds.Of(full, followLinks: true);
         if (kind is not (FileKind.Missing or FileKind.Directory))
             throw Refused(path, parameter, $"{kind.Describe()}, not a folder");
         ProbeWritable(full, path, parameter);
+    }
+
+    /// <summary>Every folder name on the way must fit a file system's name limit.</summary>
+    private static void CheckNames(string path, string full, string parameter)
+    {
+        foreach (var part in full.Split(Path.DirectorySeparatorChar))
+            if (System.Text.Encoding.UTF8.GetByteCount(part) > NameMax)
+                throw Refused(path, parameter, $"a name on the path is {System.Text.Encoding.UTF8.GetByteCount(part)} bytes long; at most {NameMax} fit");
     }
 
     private static void ProbeWritable(string dir, string path, string parameter)

@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 
 /// <summary>
 /// The few POSIX calls .NET does not expose: the type of a file (regular, device, FIFO, ...), its inode, an advisory
-/// exclusive lock that dies with the process (<c>flock</c>), and whether a process id is alive. Linux only.
+/// exclusive lock that dies with the process (<c>flock</c>), whether a process id is alive, whether a file is a regular
+/// file of this user, and a path's real path (links resolved). Linux only.
 /// <c>statx</c> is used because its struct layout is the same on every Linux architecture.
 /// </summary>
 internal static class Posix
@@ -14,6 +15,8 @@ internal static class Posix
     private const int AtEmptyPath = 0x1000;
     private const uint StatxType = 0x1;
     private const uint StatxIno = 0x100;
+    private const uint StatxUid = 0x8;
+    private const uint StatxNlink = 0x4;
     private const int OReadWrite = 0x2;
     private const int OReadOnly = 0x0;
     private const int OCreate = 0x40;
@@ -95,6 +98,52 @@ internal static class Posix
     /// <summary>Whether a process with this id exists (a process of another user counts as alive).</summary>
     public static bool IsAlive(int pid) =>
         pid > 0 && (kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != ENoSuchProcess);
+
+    /// <summary>True when the path itself (not a link's target) is a regular file owned by the calling user.</summary>
+    public static bool IsOwnRegularFile(string path)
+    {
+        var buf = new byte[256];
+        if (statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType | StatxUid, buf) != 0) return false;
+        var mode = BitConverter.ToUInt16(buf, 28) & 0xF000;
+        return mode == 0x8000 && BitConverter.ToUInt32(buf, 20) == geteuid();
+    }
+
+    /// <summary>How many names the file has (hard links; the path itself is not followed), 0 when it is missing.</summary>
+    public static uint LinkCount(string path)
+    {
+        var buf = new byte[256];
+        return statx(AtFdCwd, path, AtSymlinkNoFollow, StatxNlink, buf) == 0 ? BitConverter.ToUInt32(buf, 16) : 0;
+    }
+
+    /// <summary>The path with every symbolic link and <c>..</c> resolved (so two spellings of one file compare equal);
+    /// the part below the deepest existing folder is appended as written (it does not exist yet).</summary>
+    public static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var rest = new Stack<string>();
+        for (var existing = full; ; existing = Path.GetDirectoryName(existing)!)
+        {
+            var resolved = realpath(existing, IntPtr.Zero);
+            if (resolved != IntPtr.Zero)
+            {
+                var real = Marshal.PtrToStringUTF8(resolved)!;
+                free(resolved);
+                while (rest.Count > 0) real = Path.Combine(real, rest.Pop());
+                return real;
+            }
+            if (Path.GetDirectoryName(existing) is null) return full;
+            rest.Push(Path.GetFileName(existing));
+        }
+    }
+
+    [DllImport("libc")]
+    private static extern uint geteuid();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern IntPtr realpath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr resolved);
+
+    [DllImport("libc")]
+    private static extern void free(IntPtr p);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buf);

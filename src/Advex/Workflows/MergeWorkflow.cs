@@ -8,21 +8,52 @@ using Advex.IO;
 /// <c>advex merge</c> as a library call: reads shard folders, checks and merges their records
 /// (<see cref="EvalMerge"/>), and writes one evaluation folder whose <c>eval.json</c> equals the unsharded run's
 /// (timing and provenance aside); figures, including the example grid from the shards' <c>examples.json</c>, go into
-/// the same folder when asked.
+/// the same folder when asked. The output folder must not hold an evaluation already (one of the inputs, a finished
+/// evaluation, a folder with an <c>eval.json</c>): a finished evaluation is never replaced.
 /// </summary>
 public static class MergeWorkflow
 {
     public static EvalOutcome Run(IReadOnlyList<string> folders, string outDir, bool figures, string command)
     {
+        CheckOut(folders, outDir);
+        return Into(folders, outDir, figures, command, requireExamples: figures);
+    }
+
+    /// <summary>Refuses, before any work, an output folder that is one of the inputs (under any spelling or link)
+    /// or that holds an evaluation already.</summary>
+    public static void CheckOut(IReadOnlyList<string> folders, string outDir)
+    {
+        var realOut = Native.Posix.RealPath(outDir);
+        foreach (var f in folders)
+            if (Native.Posix.RealPath(f) == realOut)
+                throw new AdvexException($"merge: the output folder {outDir} is one of the folders to merge ({f}); merge into a new folder");
+        EvalFolder.RefuseExisting(outDir, "merge", "merge into a new folder");
+    }
+
+    /// <summary>Merges into <paramref name="outDir"/> without the check that it holds no evaluation (for
+    /// <see cref="EvalWorkers"/>, which has checked its own folder).</summary>
+    /// <param name="requireExamples">refuse folders whose example images were lost (the grid would be incomplete)</param>
+    internal static EvalOutcome Into(IReadOnlyList<string> folders, string outDir, bool figures, string command,
+        bool requireExamples)
+    {
         var parts = new List<EvalMerge.Part>();
         foreach (var f in folders)
         {
-            if (!Directory.Exists(f)) throw new AdvexException($"merge: {f} is not a folder");
+            if (FileKinds.Of(f, followLinks: true) != FileKind.Directory) throw new AdvexException($"merge: {f} is not a folder");
             var manifest = EvalFolder.ReadManifest(f);
-            parts.Add(new EvalMerge.Part(f, manifest, RecordFile.Read(Path.Combine(f, RecordFile.FileName)).Records));
+            parts.Add(new EvalMerge.Part(f, manifest, EvalFolder.ReadRecords(f, manifest)));
         }
         var (merged, records) = EvalMerge.Merge(parts, command);
-        var examples = ExampleFile.Merge(folders.Select(ExampleFile.Read).ToList());
+        var pixels = EvalFolder.Pixels(merged.Configuration);
+        var shardExamples = folders.Select(f => ExampleFile.Read(f, pixels)).ToList();
+        var examples = ExampleFile.Merge(shardExamples);
+        var exampleCount = new EvalOptions().ExampleCount;
+        if (requireExamples)
+            for (var k = 0; k < parts.Count; k++)
+                if (ExampleFile.Missing(parts[k].Records, merged.Configuration, shardExamples[k], exampleCount) is { Count: > 0 } lost)
+                    throw new AdvexException($"merge: {parts[k].Folder} has lost the example images of sample(s) " +
+                        $"{string.Join(", ", lost.Take(8))} ({ExampleFile.FileName} missing or incomplete), so the example grid " +
+                        "would be incomplete; resume that folder (eval --resume redoes them) or merge without the report");
         var report = EvalAggregate.Report(merged, records, EvalAggregate.ProvenanceNow(command, merged.StartedUtc))
             with { Examples = examples };
         Directory.CreateDirectory(outDir);

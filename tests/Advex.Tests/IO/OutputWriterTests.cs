@@ -69,14 +69,48 @@ public sealed class OutputWriterTests
     public void Stale_temp_files_of_dead_processes_are_cleaned_at_the_next_write_and_live_ones_are_kept()
     {
         var dir = Paths.TempDir();
-        var dead = Path.Combine(dir, $".model.bin.{DeadPid()}.{Guid.NewGuid():N}.tmp");
-        var live = Path.Combine(dir, $".model.bin.1.{Guid.NewGuid():N}.tmp"); // pid 1 is always alive
+        var dead = Path.Combine(dir, $".eval.json.{DeadPid()}.{Guid.NewGuid():N}.tmp");
+        var live = Path.Combine(dir, $".eval.json.1.{Guid.NewGuid():N}.tmp"); // pid 1 is always alive
+        var otherName = Path.Combine(dir, $".thesis.tex.{DeadPid()}.{Guid.NewGuid():N}.tmp"); // not a temp of eval.json
         var foreign = Path.Combine(dir, ".notes.tmp"); // not the writer's pattern
-        foreach (var f in new[] { dead, live, foreign }) File.WriteAllText(f, "x");
+        foreach (var f in new[] { dead, live, otherName, foreign }) File.WriteAllText(f, "x");
         AtomicFile.WriteAllText(Path.Combine(dir, "eval.json"), "{}");
         Assert.False(File.Exists(dead));
         Assert.True(File.Exists(live));
+        Assert.True(File.Exists(otherName)); // a write only cleans the temporaries of its own destination
         Assert.True(File.Exists(foreign));
+    }
+
+    [Fact]
+    public void Locking_a_folder_cleans_its_stale_temps_but_never_follows_a_link_or_leaves_the_folder()
+    {
+        var root = Paths.TempDir();
+        var outside = Path.Combine(root, "outside", "deep");
+        Directory.CreateDirectory(outside);
+        string Temp(string dir, string name) => Path.Combine(dir, $".{name}.{DeadPid()}.{Guid.NewGuid():N}.tmp");
+        var outsideTemp = Temp(outside, "thesis.tex");
+        File.WriteAllText(outsideTemp, "precious");
+        var folder = Path.Combine(root, "out");
+        var sub = Path.Combine(folder, "shards", "shard-0");
+        Directory.CreateDirectory(sub);
+        Directory.CreateSymbolicLink(Path.Combine(folder, "ext"), Path.Combine(root, "outside")); // a link to a folder
+        var fileLink = Temp(folder, "eval.json");                                                    // a link named like a temp
+        File.CreateSymbolicLink(fileLink, outsideTemp);
+        var fifo = Temp(folder, "run.json");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", [fifo])!) mk.WaitForExit();
+        var stale = Temp(folder, "eval.json");
+        var staleBelow = Temp(sub, "samples.jsonl");
+        File.WriteAllText(stale, "x");
+        File.WriteAllText(staleBelow, "x");
+
+        using (RunLock.Acquire(folder, "test")) { }
+
+        Assert.False(File.Exists(stale));
+        Assert.False(File.Exists(staleBelow));
+        Assert.Equal("precious", File.ReadAllText(outsideTemp));                  // outside the folder: untouched
+        Assert.Equal(FileKind.SymbolicLink, FileKinds.Of(fileLink));              // a link is never removed or followed
+        Assert.Equal(FileKind.Fifo, FileKinds.Of(fifo));                           // only regular files are removed
+        Assert.Equal(FileKind.SymbolicLink, FileKinds.Of(Path.Combine(folder, "ext")));
     }
 
     [Fact]
