@@ -4,10 +4,13 @@
 Run from anywhere (paths are resolved relative to the repository root), with Debian's PyTorch:
 
     /usr/bin/python3 scripts/make_onnx_fixtures.py
+    /usr/bin/python3 scripts/make_onnx_fixtures.py --families  # only the torchvision family variants below
     /usr/bin/python3 scripts/make_onnx_fixtures.py --zoo DIR   # optional: torchvision exports for OnnxZooTests
 
 Inputs : tests/fixtures/torchscript/lenet.pt (made by scripts/make_torchscript_fixtures.py; run that first)
 Outputs: tests/fixtures/onnx/{cnn.onnx, cnn.pt, inputs.bin, input_grads.bin, expected.json, lenet.onnx}
+         tests/fixtures/onnx/families/: a small-width variant of every torchvision classification family
+         (scripts/onnx_families.py) exported at opsets 13 and 17, with PyTorch's logits and input gradients
 
 The model is a small RGB CNN (3x32x32 -> 10 logits) with BatchNorm, untrained but with seeded, non-trivial
 weights and running statistics. It expects per-channel normalized input (x - mean) / std; the references below
@@ -25,6 +28,8 @@ import onnx
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 OUT = os.path.join(REPO, "tests", "fixtures", "onnx")
@@ -70,9 +75,9 @@ def normalize(x):
     return (x - torch.tensor(MEAN).view(1, 3, 1, 1)) / torch.tensor(STD).view(1, 3, 1, 1)
 
 
-def logits_and_grads(model, x, labels):
+def logits_and_grads(model, x, labels, normalized=True):
     x = x.clone().requires_grad_(True)
-    logits = model(normalize(x))
+    logits = model(normalize(x) if normalized else x)
     loss = F.cross_entropy(logits, labels, reduction="sum")
     (grad,) = torch.autograd.grad(loss, x)
     return logits.detach(), grad
@@ -124,6 +129,7 @@ def main():
         json.dump(expected, f, indent=1)
         f.write("\n")
     export_lenet()
+    export_families()
     print(f"wrote {OUT}: ops {ops}")
 
 
@@ -136,6 +142,50 @@ def export_lenet():
     torch.onnx.export(lenet, example, path, opset_version=OPSET, input_names=["input"], output_names=["logits"],
                       dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
     onnx.checker.check_model(onnx.load(path))
+
+
+FAMILY_SAMPLES = 2
+FAMILY_OPSETS = (13, 17)
+
+
+def export_families():
+    """Per family: NAME_opset13.onnx, NAME_opset17.onnx, NAME.inputs.u8 (uint8 pixels, the input is value/255),
+    NAME.grads.bin (float32 d/dx of sum_i CE(model(x_i), label_i)) and an entry in families.json (size, labels,
+    logits, op types per opset). The variants take pixels in [0,1] directly (no normalization)."""
+    import onnx_families
+    folder = os.path.join(OUT, "families")
+    os.makedirs(folder, exist_ok=True)
+    torch.set_num_threads(1)
+    index = {"generated_by": COMMAND, "torch_version": torch.__version__, "onnx_version": onnx.__version__,
+             "samples": FAMILY_SAMPLES, "families": {}}
+    for seed, name in enumerate(sorted(onnx_families.FAMILIES)):
+        model, size = onnx_families.build(name, seed)
+        generator = torch.Generator().manual_seed(1000 + seed)
+        pixels = torch.randint(0, 256, (FAMILY_SAMPLES, 3, size, size), generator=generator, dtype=torch.uint8)
+        x = pixels.float() / 255
+        labels = torch.arange(FAMILY_SAMPLES) % onnx_families.CLASSES
+        logits, grads = logits_and_grads(model, x, labels, normalized=False)
+        ops = {}
+        for opset in FAMILY_OPSETS:
+            path = os.path.join(folder, f"{name}_opset{opset}.onnx")
+            torch.onnx.export(model, x, path, opset_version=opset, input_names=["input"], output_names=["logits"],
+                              dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+            graph = onnx.load(path)
+            onnx.checker.check_model(graph)
+            ops[str(opset)] = sorted({n.op_type for n in graph.graph.node})
+        pixels.numpy().tofile(os.path.join(folder, f"{name}.inputs.u8"))
+        grads.numpy().astype("<f4").tofile(os.path.join(folder, f"{name}.grads.bin"))
+        index["families"][name] = {
+            "input_shape": [3, size, size],
+            "parameters": sum(p.numel() for p in model.parameters()),
+            "labels": labels.tolist(),
+            "logits": [[float(v) for v in row] for row in logits.numpy()],
+            "ops": ops,
+        }
+        print(f"exported {name}")
+    with open(os.path.join(folder, "families.json"), "w") as f:
+        json.dump(index, f, indent=1)
+        f.write("\n")
 
 
 ZOO = ["resnet18", "mobilenet_v2", "mobilenet_v3_small", "squeezenet1_1", "densenet121", "vgg11_bn",
@@ -166,5 +216,7 @@ if __name__ == "__main__":
     torch.manual_seed(0)
     if len(sys.argv) == 3 and sys.argv[1] == "--zoo":
         export_zoo(sys.argv[2])
+    elif len(sys.argv) == 2 and sys.argv[1] == "--families":
+        export_families()
     else:
         main()

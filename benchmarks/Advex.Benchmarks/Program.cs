@@ -14,6 +14,9 @@ using static TorchSharp.torch;
 
 var argList = args.ToList();
 string? Arg(string name) => argList.IndexOf(name) is var i and >= 0 && i + 1 < argList.Count ? argList[i + 1] : null;
+if (Arg("--gradient-step") is { } stepModel)
+    return GradientStep.Run(stepModel, Arg("--shape")!.Split(',').Select(long.Parse).ToArray(), int.Parse(Arg("--batch") ?? "2"),
+        int.Parse(Arg("--steps") ?? "5"), argList.Contains("--channels-last"));
 var images = int.Parse(Arg("--images") ?? "1024");
 const int batch = 256;
 

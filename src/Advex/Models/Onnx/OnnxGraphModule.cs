@@ -4,48 +4,53 @@ using global::Onnx;
 using static TorchSharp.torch;
 
 /// <summary>
-/// An ONNX graph as a TorchSharp module: initializers and Constant nodes become buffers (so <c>.to(float64)</c>
-/// converts them), and each forward evaluates the nodes in topological order on a name → tensor environment with
-/// torch operations, so gradients flow from the outputs back to the inputs. Every node is checked against
-/// <see cref="OnnxOps"/> when the module is built: an op, opset or attribute without a converter is an
-/// <see cref="OnnxUnsupportedException"/> before anything runs.
+/// An ONNX graph as a TorchSharp module, evaluated with torch operations so that gradients flow from the outputs
+/// back to the inputs. At load the graph becomes an execution plan (<see cref="OnnxExecutionPlan"/>): nodes sorted
+/// in linear time, every value given a slot, constant sub-graphs computed once, BatchNormalization folded into the
+/// convolution before it. Initializers, Constant nodes and folded values are buffers (so <c>.to(float64)</c>
+/// converts them). Each forward walks the plan on an array of slots and disposes every intermediate value as soon
+/// as its last reader has run. Every node is checked against <see cref="OnnxOps"/> at load: an op, opset or
+/// attribute without a converter is an <see cref="OnnxUnsupportedException"/> before anything runs.
 /// </summary>
 public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 {
-    private readonly List<(OnnxNode Node, OnnxConverter Convert)> steps = [];
-    private readonly Dictionary<string, string> bufferKeys = [];
+    private readonly OnnxExecutionPlan plan;
+    private readonly string[] bufferKeys; // per constant slot of the plan
 
-    public OnnxGraphModule(ModelProto model, string path) : base("OnnxGraph")
+    /// <param name="model">the parsed model</param>
+    /// <param name="path">the file, for messages</param>
+    /// <param name="foldBatchNorm">fold each BatchNormalization into the convolution it follows (inference only; the
+    /// function computed, and so its input gradient, is unchanged up to rounding)</param>
+    public OnnxGraphModule(ModelProto model, string path, bool foldBatchNorm = true) : base("OnnxGraph")
     {
+        Path = path;
+        Opset = OnnxFile.DefaultOpset(model);
+        var graph = model.Graph;
+        if (graph.SparseInitializer.Count > 0)
+            throw new OnnxUnsupportedException($"ONNX model {path}: sparse initializers are not supported");
+        plan = OnnxExecutionPlan.Build(graph, Opset, path, foldBatchNorm);
         try
         {
-            Path = path;
-            Opset = OnnxFile.DefaultOpset(model);
-            var graph = model.Graph;
-            foreach (var init in graph.Initializer) AddBuffer(init.Name, OnnxTensors.ToTensor(init, $"ONNX model {path}"));
-            if (graph.SparseInitializer.Count > 0)
-                throw new OnnxUnsupportedException($"ONNX model {path}: sparse initializers are not supported");
-            InputNames = graph.Input.Select(i => i.Name).Where(n => !bufferKeys.ContainsKey(n)).ToArray();
-            OutputNames = graph.Output.Select(o => o.Name).ToArray();
-            Inputs = graph.Input.Where(i => !bufferKeys.ContainsKey(i.Name)).ToArray();
+            bufferKeys = new string[plan.Constants.Count];
+            for (var i = 0; i < plan.Constants.Count; i++)
+            {
+                bufferKeys[i] = $"t{i}";
+                register_buffer(bufferKeys[i], plan.Constants[i].Value);
+            }
+            plan.ForgetConstantValues(); // the module owns them now, as buffers
+            InputNames = plan.InputNames;
+            OutputNames = plan.OutputNames;
+            Inputs = graph.Input.Where(i => InputNames.Contains(i.Name)).ToArray();
             foreach (var value in Inputs.Concat(graph.Output).Where(v => v.Type is { TensorType: null }))
                 throw new OnnxUnsupportedException(
                     $"ONNX model {path}: graph input/output '{value.Name}' is a {value.Type.ValueCase}, not a tensor, which is not supported");
-            foreach (var proto in TopologicalOrder(graph, path))
-            {
-                var node = new OnnxNode(proto, graph.Node.IndexOf(proto), Opset, path);
-                var entry = OnnxOps.For(node);
-                if (node.OpType == "Constant")
-                    AddBuffer(proto.Output[0], entry.Convert(node, [])[0]);
-                else
-                    steps.Add((node, entry.Convert));
-            }
             var batch = Inputs.Length == 1 ? Inputs[0].Type?.TensorType?.Shape?.Dim.FirstOrDefault() : null;
             StaticBatchOfOne = batch is { HasDimValue: true, DimValue: 1 };
         }
         catch
         {
             Dispose(); // the buffers registered so far
+            plan.Dispose();
             throw;
         }
     }
@@ -58,6 +63,8 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     public ValueInfoProto[] Inputs { get; }
     /// <summary>True when the graph fixes the batch to 1; <see cref="forward"/> then runs a batch one sample at a time.</summary>
     public bool StaticBatchOfOne { get; }
+    /// <summary>Nodes run by each forward pass (after constant folding and BatchNorm folding).</summary>
+    public int StepCount => plan.Steps.Count;
 
     /// <summary>The first output for the single graph input x (a batch; split per sample when the graph's batch is fixed to 1).</summary>
     public override Tensor forward(Tensor x)
@@ -75,58 +82,8 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     {
         if (inputs.Count != InputNames.Count)
             throw new AdvexException($"ONNX model {Path} takes {InputNames.Count} inputs, got {inputs.Count}");
-        using var scope = NewDisposeScope();
-        var env = new Dictionary<string, Tensor>();
-        foreach (var (name, key) in bufferKeys) env[name] = get_buffer(key)!;
-        for (var i = 0; i < inputs.Count; i++) env[InputNames[i]] = inputs[i];
-        foreach (var (node, convert) in steps)
-        {
-            var args = node.Proto.Input.Select(n => n.Length == 0 ? null : env.GetValueOrDefault(n)
-                ?? throw new AdvexException($"ONNX model {Path}: node '{node.Name}' reads '{n}', which nothing produces")).ToArray();
-            var results = convert(node, args);
-            for (var k = 0; k < node.Proto.Output.Count; k++)
-            {
-                var name = node.Proto.Output[k];
-                if (name.Length == 0) continue;
-                env[name] = k < results.Length ? results[k] : throw node.Unsupported($"output {k}");
-            }
-        }
-        // alias every output so that a graph input or buffer returned as-is is not moved out of its owner's hands
-        var outputs = OutputNames.Select(n => env.GetValueOrDefault(n)?.alias()
-            ?? throw new AdvexException($"ONNX model {Path}: nothing produces the graph output '{n}'")).ToArray();
-        foreach (var o in outputs) o.MoveToOuterDisposeScope();
-        return outputs;
-    }
-
-    private void AddBuffer(string name, Tensor value)
-    {
-        var key = $"t{bufferKeys.Count}";
-        register_buffer(key, value);
-        bufferKeys[name] = key;
-    }
-
-    /// <summary>The nodes in an order where every input is produced before it is read (ONNX requires one; we check).</summary>
-    private static List<NodeProto> TopologicalOrder(GraphProto graph, string path)
-    {
-        var known = graph.Input.Select(i => i.Name).Concat(graph.Initializer.Select(i => i.Name)).Append("").ToHashSet();
-        var pending = graph.Node.ToList();
-        var ordered = new List<NodeProto>(pending.Count);
-        while (pending.Count > 0)
-        {
-            var ready = pending.Where(n => n.Input.All(known.Contains)).ToList();
-            if (ready.Count == 0)
-            {
-                var stuck = pending[0];
-                throw new AdvexException(
-                    $"ONNX model {path}: node '{stuck.Name}' ({stuck.OpType}) reads '{stuck.Input.First(i => !known.Contains(i))}', which nothing produces");
-            }
-            foreach (var n in ready)
-            {
-                ordered.Add(n);
-                known.UnionWith(n.Output);
-                pending.Remove(n);
-            }
-        }
-        return ordered;
+        var constants = new Tensor[bufferKeys.Length];
+        for (var i = 0; i < bufferKeys.Length; i++) constants[i] = get_buffer(bufferKeys[i])!;
+        return plan.Run(constants, inputs);
     }
 }

@@ -18,6 +18,7 @@ public sealed class OnnxNode
     public OnnxNode(NodeProto proto, int index, int opset, string modelPath)
     {
         Proto = proto;
+        Index = index;
         Name = proto.Name.Length > 0 ? proto.Name : $"#{index}";
         Opset = opset;
         ModelPath = modelPath;
@@ -26,6 +27,8 @@ public sealed class OnnxNode
 
     public NodeProto Proto { get; }
     public string OpType => Proto.OpType;
+    /// <summary>The node's position in the graph.</summary>
+    public int Index { get; }
     /// <summary>The node's name, or #index for an unnamed node.</summary>
     public string Name { get; }
     public int Opset { get; }

@@ -2,7 +2,7 @@ namespace Advex.Models.Onnx.Ops;
 
 using static TorchSharp.torch;
 
-/// <summary>Add, Sub, Mul, Div with NumPy broadcasting (opset ≥ 7) or the legacy broadcast/axis attributes (opset 6).</summary>
+/// <summary>Add, Sub, Mul, Div, Mod with NumPy broadcasting (opset ≥ 7) or the legacy broadcast/axis attributes (opset 6).</summary>
 internal static class Arithmetic
 {
     public static Tensor[] Add(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a + b);
@@ -14,6 +14,18 @@ internal static class Arithmetic
     /// <summary>Integer division truncates toward zero, as in ONNX (C semantics).</summary>
     public static Tensor[] Div(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) =>
         a.is_floating_point() || b.is_floating_point() ? a / b : a.div(b, RoundingMode.trunc));
+
+    /// <summary>
+    /// fmod=0 (integers only): the remainder takes the divisor's sign, as Python's %; fmod=1: the dividend's, as C's
+    /// fmod (required for floating inputs).
+    /// </summary>
+    public static Tensor[] Mod(OnnxNode node, Tensor?[] inputs)
+    {
+        var fmod = node.Int("fmod", 0) != 0;
+        var a = node.Required(inputs, 0);
+        if (!fmod && a.is_floating_point()) throw node.Unsupported("fmod=0 on floating inputs");
+        return Binary(node, inputs, (x, y) => fmod ? x.fmod(y) : x.remainder(y));
+    }
 
     private static Tensor[] Binary(OnnxNode node, Tensor?[] inputs, Func<Tensor, Tensor, Tensor> op)
     {

@@ -8,6 +8,11 @@ using static TorchSharp.torch;
 /// </summary>
 internal static class BatchNorm
 {
+    /// <summary>True when the node is an inference-mode BatchNormalization this converter runs (so it may be folded).</summary>
+    public static bool IsInference(OnnxNode node) =>
+        node.Int("training_mode", 0) == 0 && (node.Opset >= 7 || node.Int("is_test", 0) != 0) &&
+        (node.Opset >= 9 || node.Int("spatial", 1) != 0) && node.UsedOutputs == 1;
+
     public static Tensor[] BatchNormalization(OnnxNode node, Tensor?[] inputs)
     {
         if (node.Int("training_mode", 0) != 0) throw node.Unsupported("training_mode=1");

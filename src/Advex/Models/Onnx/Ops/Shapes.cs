@@ -2,7 +2,7 @@ namespace Advex.Models.Onnx.Ops;
 
 using static TorchSharp.torch;
 
-/// <summary>Ops that only rearrange elements: Flatten, Reshape, Transpose, Concat, Identity, Shape, Gather, Squeeze, Unsqueeze.</summary>
+/// <summary>Ops that only rearrange elements: Flatten, Reshape, Transpose, Concat, Identity, Shape, Gather, Squeeze, Unsqueeze, Expand.</summary>
 internal static class Shapes
 {
     /// <summary>To a matrix [prod(d₀..d_axis−1), prod(d_axis..)] (axis default 1).</summary>
@@ -85,6 +85,24 @@ internal static class Shapes
             : axes.Select(a => node.Axis(a, x.dim())).ToHashSet();
         if (drop.Any(i => x.shape[i] != 1)) throw node.Unsupported("squeezing an axis whose size is not 1");
         return [x.reshape(x.shape.Where((_, i) => !drop.Contains(i)).ToArray())];
+    }
+
+    /// <summary>The input broadcast with the shape (bidirectionally, as NumPy: a 1 in the shape keeps the input's size).</summary>
+    public static Tensor[] Expand(OnnxNode node, Tensor?[] inputs)
+    {
+        var x = node.Required(inputs, 0);
+        var shape = OnnxNode.Longs(node.Required(inputs, 1));
+        var rank = Math.Max(x.dim(), shape.Length);
+        var target = new long[rank];
+        for (var i = 0; i < rank; i++)
+        {
+            var a = i - (rank - x.dim()) is var xi && xi >= 0 ? x.shape[xi] : 1;
+            var b = i - (rank - shape.Length) is var si && si >= 0 ? shape[si] : 1;
+            if (a != b && a != 1 && b != 1)
+                throw node.Unsupported($"expanding [{string.Join(",", x.shape)}] to [{string.Join(",", shape)}]");
+            target[i] = a == 1 ? b : a;
+        }
+        return [x.expand(target)];
     }
 
     private static long Wrap(long axis, long rank) => axis < 0 ? axis + rank : axis;
