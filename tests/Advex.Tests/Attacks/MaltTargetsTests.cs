@@ -39,9 +39,7 @@ public sealed class MaltTargetsTests(ITestOutputHelper output)
     /// <summary>scripts/malt_reference.py computed the rule in float64 with PyTorch on lenet.pt; Advex runs the same
     /// network from its ONNX export (translated to TorchSharp operations). The distances must agree to 1e-4 and the
     /// order may differ only between near-equal distances.</summary>
-    [Fact(Skip = "FAILS, unresolved (issue 24): Advex's input gradient of this LeNet (TorchScript and ONNX paths alike) has an " +
-                 "L1 norm of 25.2 where PyTorch 1.13's, checked by float64 finite differences, has 41.6 (sample 0, z_3 - z_7), so " +
-                 "the distances differ by that factor; the ranking rule itself passes the hand-checked linear model")]
+    [Fact]
     public void Malt_ranking_matches_a_float64_pytorch_computation_of_the_rule_on_the_lenet_fixture()
     {
         using var scope = NewDisposeScope();
