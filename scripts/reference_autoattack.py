@@ -9,7 +9,9 @@ The AutoAttack source is NOT part of Advex: fetch it yourself and point AUTOATTA
 
 Prints one JSON line: robust accuracy, wall seconds, images passed through the model with and without a gradient
 per image (the same counting as Advex's stages), and per stage the robust accuracy and seconds that AutoAttack logs
-(its log goes to stderr). OMP_NUM_THREADS sets torch's thread count (default 1).
+(its log goes to stderr). OMP_NUM_THREADS sets torch's thread count (default 1). An optional fourth argument, a
+CIFAR-10-format file (records of 1 label byte + 3,072 pixel bytes, e.g. tests/fixtures/rgb/test_batch.bin), takes
+its first N images instead of MNIST's.
 """
 import contextlib, gzip, io, json, os, re, sys, time
 
@@ -26,6 +28,9 @@ with gzip.open(os.path.join(root, "t10k-images-idx3-ubyte.gz")) as f:
     images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
 with gzip.open(os.path.join(root, "t10k-labels-idx1-ubyte.gz")) as f:
     labels = np.frombuffer(f.read(), np.uint8, offset=8)
+if len(sys.argv) > 4:
+    records = np.fromfile(sys.argv[4], np.uint8).reshape(-1, 3073)
+    images, labels = records[:, 1:].reshape(-1, 3, 32, 32), records[:, 0]
 x = torch.tensor(images[:n], dtype=torch.float32) / 255.0
 y = torch.tensor(labels[:n], dtype=torch.int64)
 model = torch.jit.load(model_path).eval()

@@ -7,8 +7,8 @@ using Advex.Native;
 
 /// <summary>
 /// The <c>advex</c> entry point. Errors a user can fix (bad options, missing or malformed files, unusable models,
-/// failures inside libtorch caused by the input) print one line on stderr and exit with code 2; SIGINT and SIGTERM
-/// stop the job at the next batch (exit 130 and 143); anything else is a bug and exits with 1.
+/// failures inside libtorch caused by the input, running out of memory) print one line on stderr and exit with code 2;
+/// SIGINT and SIGTERM stop the job within one attack step (exit 130 and 143); anything else is a bug and exits with 1.
 /// </summary>
 public static class Cli
 {
@@ -16,16 +16,19 @@ public static class Cli
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args is [Models.TorchScriptProbe.Command, var probed]) return Models.TorchScriptProbe.Run(probed, stderr);
         var ui = new Ui(stdout, stderr, quiet: args.Contains("--quiet") || Console.IsOutputRedirected || stdout != Console.Out,
             commandLine: string.Join(' ', args.Select(Quote).Prepend("advex")));
         var root = new RootCommand("Advex: adversarial machine learning for .NET (TorchSharp).")
         {
             TrainCommand.Create(ui),
             EvalCommand.Create(ui),
+            CertifyCommand.Create(ui),
             MergeCommand.Create(ui),
             DemoCommand.Create(ui),
             AttackCommand.Create(ui),
             OptimizersCommand.Create(ui),
+            PredictCommand.Create(ui),
             TextCommand.Create(ui),
             ReportCommand.Create(ui),
             GanCommand.Create(ui),
@@ -57,6 +60,12 @@ public static class Cli
         catch (Exception e) when (Unwrap(e) is AdvexException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"error: {OneLine(FlagNames.Message(Unwrap(e), parsed.CommandResult.Command))}");
+            Debug(stderr, e);
+            return UsageError;
+        }
+        catch (Exception e) when (Unwrap(e) is OutOfMemoryException or InsufficientExecutionStackException)
+        {
+            stderr.WriteLine($"error: advex {parsed.CommandResult.Command.Name} needs more memory than there is: {OneLine(Unwrap(e).Message)}");
             Debug(stderr, e);
             return UsageError;
         }

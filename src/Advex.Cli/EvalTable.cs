@@ -25,8 +25,21 @@ public static class EvalTable
             yield return $"{r.Attack} ({r.Norm}, minimisation): median {r.Norm} norm {r.MedianNorm:0.####} over " +
                          $"{r.AttackSuccessRate:P2} broken, {r.QueriesPerSample:F0} queries/img; robust accuracy at " +
                          string.Join(", ", r.RobustAccuracyAtEps!.Select(kv => $"ε={kv.Key}: {kv.Value:P2}"));
+        foreach (var r in report.Runs.Where(r => r.Escalation is not null))
+            yield return EscalationLine(r);
         if (report.Runs.Select(r => r.Attack).Distinct().Count() > 1)
             foreach (var w in report.WorstCase)
                 yield return $"worst case over {string.Join("+", w.Attacks)} at ε={w.Eps?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({w.Norm}): robust accuracy {w.RobustAccuracy:P2}";
+    }
+
+    /// <summary>Whether a guarded AutoAttack version escalated to the remaining standard stages, and why.</summary>
+    private static string EscalationLine(RunResult r)
+    {
+        var e = r.Escalation!;
+        var at = $"{r.Attack} {e.Version} at ε={r.Eps?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-"}";
+        return e.Escalated
+            ? $"{at}: ESCALATED {e.EscalatedSamples} of {r.Count} samples to fab-t and square (gradient-masking checks fired: " +
+              $"{string.Join(", ", e.Reasons.Select(kv => $"{kv.Key} on {kv.Value}"))})"
+            : $"{at}: not escalated (no gradient-masking check fired; stages {string.Join(", ", e.Stages)})";
     }
 }

@@ -25,13 +25,15 @@ public static class AttackRegistry
         ["apgd-dlr"] = new(true, (eps, s) => new Apgd(eps, s.Norm ?? Norm.Linf, ApgdLoss.Dlr, s.Steps ?? 100,
             s.Restarts ?? 1)),
         ["square"] = new(true, (eps, s) => new Square(eps, s.Queries ?? 5000, norm: s.Norm ?? Norm.Linf)),
-        ["apgd-t"] = new(true, (eps, s) => TargetSweep.ApgdT(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1)),
+        ["apgd-t"] = new(true, (eps, s) => TargetSweep.ApgdT(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1,
+            ranking: s.Targets ?? Core.TargetRanking.Top)),
         ["fab"] = new(true, (eps, s) => new Fab(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1)),
-        ["fab-t"] = new(true, (eps, s) => TargetSweep.FabT(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100)),
+        ["fab-t"] = new(true, (eps, s) => TargetSweep.FabT(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100,
+            ranking: s.Targets ?? Core.TargetRanking.Top)),
         ["autoattack"] = new(true, (eps, s) => new AutoAttack(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1,
-            queries: s.Queries ?? 5000, version: Version(s.Version))),
+            queries: s.Queries ?? 5000, version: s.Version ?? AutoAttackVersion.Standard, targets: s.Targets)),
         ["autoattack-apgd"] = new(true, (eps, s) => new AutoAttack(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100,
-            s.Restarts ?? 1, version: AutoAttackVersion.Apgd)),
+            s.Restarts ?? 1, version: AutoAttackVersion.Apgd, targets: s.Targets)),
         ["hsj"] = new(false, (_, s) => new HopSkipJump(s.Norm ?? Norm.L2, s.Queries ?? 1000, s.Steps ?? 64)),
         ["fmn"] = new(false, (_, s) => new Fmn(s.Norm ?? Norm.L2, s.Steps ?? 100, s.StepSize ?? 1.0)),
         ["ead"] = new(false, (_, s) => new Ead(s.Steps ?? 100, s.Lr ?? 0.01, s.C ?? 1e-3, s.BinarySearchSteps ?? 9,
@@ -42,6 +44,9 @@ public static class AttackRegistry
         // the attack is a trained generator, loaded from a file or an advgan train folder
         ["advgan"] = new(true, (eps, s) => AdvGan.Load(s.Generator ?? throw AdvexException.About(
             "advgan needs generator, a generator file or the folder an AdvGAN training wrote", "generator"), eps)),
+        // a saved universal perturbation (attack --universal), added to every input
+        ["universal"] = new(true, (eps, s) => Universal.UniversalAttack.Load(s.Perturbation ?? throw AdvexException.About(
+            "universal needs perturbation, the .npy file attack --universal wrote", "perturbation"), eps, s.Norm ?? Norm.Linf)),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;
@@ -59,13 +64,6 @@ public static class AttackRegistry
         var attack = Get(name).Create(eps, s);
         return s.Eot is { } draws ? attack with { Eot = draws } : attack;
     }
-
-    private static AutoAttackVersion Version(string? version) => version?.ToLowerInvariant() switch
-    {
-        null or "standard" => AutoAttackVersion.Standard,
-        "rand" => AutoAttackVersion.Rand,
-        _ => throw AdvexException.About($"unknown AutoAttack version '{version}' (expected standard or rand)", "version"),
-    };
 
     private static Entry Get(string name) =>
         Entries.TryGetValue(name, out var e)

@@ -19,12 +19,16 @@ public sealed record AttackSettings
     public string? Optimizer { get; init; }
     public double? Overshoot { get; init; }
     public string? Generator { get; init; }
+    /// <summary>A saved universal perturbation (<c>.npy</c>) for the <c>universal</c> attack.</summary>
+    public string? Perturbation { get; init; }
     /// <summary>Query budget of the black-box attacks (Square, HopSkipJump).</summary>
     public int? Queries { get; init; }
     /// <summary>EAD's L1 weight β.</summary>
     public double? Beta { get; init; }
     /// <summary>Expectation over transformation: draws of a randomized model each gradient averages over.</summary>
     public int? Eot { get; init; }
-    /// <summary>AutoAttack's version: <c>standard</c> or <c>rand</c>.</summary>
-    public string? Version { get; init; }
+    /// <summary>How APGD-T and FAB-T choose their targets (AutoAttack's top logits or MALT).</summary>
+    public Core.TargetRanking? Targets { get; init; }
+    /// <summary>AutoAttack's version (standard, apgd, fast, rand).</summary>
+    public AutoAttackVersion? Version { get; init; }
 }

@@ -5,7 +5,7 @@ using Advex.Attacks.Core;
 using Advex.Models;
 using static TorchSharp.torch;
 
-/// <summary>Which attacks an <see cref="AutoAttack"/> runs.</summary>
+/// <summary>Which attacks an <see cref="AutoAttack"/> runs (<see cref="AutoAttackVersions"/> names them).</summary>
 public enum AutoAttackVersion
 {
     /// <summary>Croce &amp; Hein's standard version: APGD-CE, APGD-T, FAB-T, Square (<c>autoattack</c>).</summary>
@@ -19,6 +19,32 @@ public enum AutoAttackVersion
     /// gradient averaged over 20 draws of the model (EoT, <see cref="Attack.Eot"/>), as the original's
     /// <c>version='rand'</c>.</summary>
     Rand,
+
+    /// <summary>APGD-CE, then APGD-T on MALT targets, guarded: where a gradient-masking check fires the remaining
+    /// standard stages run (<see cref="FastGuard"/>; <c>autoattack --version fast</c>). Validated against the standard
+    /// version, never a replacement for it.</summary>
+    Fast,
+}
+
+/// <summary>The names of <see cref="AutoAttackVersion"/>s (one table: add a version here and in the enum).</summary>
+public static class AutoAttackVersions
+{
+    private static readonly Dictionary<string, AutoAttackVersion> ByName = new()
+    {
+        ["standard"] = AutoAttackVersion.Standard,
+        ["apgd"] = AutoAttackVersion.Apgd,
+        ["fast"] = AutoAttackVersion.Fast,
+        ["rand"] = AutoAttackVersion.Rand,
+    };
+
+    public static IReadOnlyCollection<string> Names => ByName.Keys;
+
+    public static string Name(this AutoAttackVersion version) => ByName.First(p => p.Value == version).Key;
+
+    public static AutoAttackVersion Parse(string s) =>
+        ByName.TryGetValue(s.ToLowerInvariant(), out var v)
+            ? v
+            : throw AdvexException.About($"version must be one of {string.Join(", ", ByName.Keys)} (got '{s}')", "version");
 }
 
 /// <summary>
@@ -38,11 +64,15 @@ public enum AutoAttackVersion
 /// any misclassification, whichever stage or target produced it. With a <see cref="Targeted"/> goal every stage
 /// runs toward that target and success means prediction = target. The result's <see cref="CascadeTrace"/> says which
 /// stage broke each sample and what each stage cost, so robust accuracy after each stage can be reported.
+/// <see cref="Targets"/> chooses the targeted stages' classes: AutoAttack's top-logit rule or MALT's nearest
+/// linearised boundaries (Melamed et al. 2024; the fast version's default). The fast version
+/// (<see cref="AutoAttackVersion.Fast"/>, <see cref="FastGuard"/>) runs APGD-CE and APGD-T, then FAB-T and Square only
+/// on the samples a gradient-masking check sends there.
 /// </summary>
 public sealed record AutoAttack : Attack
 {
     public AutoAttack(double eps, Norm norm = Norm.Linf, int steps = 100, int restarts = 1, int targetClasses = 9,
-        int queries = 5000, AutoAttackVersion version = AutoAttackVersion.Standard)
+        int queries = 5000, AutoAttackVersion version = AutoAttackVersion.Standard, TargetRanking? targets = null)
     {
         Eps = Check.NonNegative(eps, "eps");
         Norm = norm;
@@ -51,6 +81,7 @@ public sealed record AutoAttack : Attack
         TargetClasses = Check.AtLeast(targetClasses, 1, "target classes");
         Queries = Check.AtLeast(queries, 1, "queries");
         Version = version;
+        Targets = targets ?? (version == AutoAttackVersion.Fast ? TargetRanking.Malt : TargetRanking.Top);
         if (version == AutoAttackVersion.Rand) Eot = RandDraws;
     }
 
@@ -65,15 +96,30 @@ public sealed record AutoAttack : Attack
     public int TargetClasses { get; }
     public int Queries { get; }
     public AutoAttackVersion Version { get; }
+
+    /// <summary>How APGD-T and FAB-T pick their targets (default: top for standard and apgd, MALT for fast).</summary>
+    public TargetRanking Targets { get; }
+
     public override bool IsRandomized => true;
 
-    /// <summary>The ordered stages this attack runs.</summary>
+    /// <summary>The ordered stages this attack runs (the fast version: the two APGD stages, the Square spot check and
+    /// the two escalation stages, <see cref="FastGuard.StageNames"/>).</summary>
     public IReadOnlyList<Attack> Stages => Version switch
     {
-        AutoAttackVersion.Standard => Standard(Norm, Eps, Steps, Restarts, TargetClasses, Queries),
+        AutoAttackVersion.Standard => Standard(Norm, Eps, Steps, Restarts, TargetClasses, Queries, Targets),
+        AutoAttackVersion.Apgd => ApgdStages(Norm, Eps, Steps, Restarts, TargetClasses, Targets),
         AutoAttackVersion.Rand => RandStages(Norm, Eps, Steps, Restarts),
-        _ => ApgdStages(Norm, Eps, Steps, Restarts, TargetClasses),
+        _ =>
+        [
+            .. ApgdStages(Norm, Eps, Steps, Restarts, TargetClasses, Targets),
+            new Square(Eps, Math.Min(Queries, FastGuard.SpotQueries), norm: Norm),
+            .. Standard(Norm, Eps, Steps, Restarts, TargetClasses, Queries, Targets).Skip(2),
+        ],
     };
+
+    /// <summary>The stage names as reported (the fast version's spot check is <c>square-spot</c>).</summary>
+    public IReadOnlyList<string> StageNames =>
+        Version == AutoAttackVersion.Fast ? FastGuard.StageNames : [.. Stages.Select(s => s.Name)];
 
     public override IReadOnlyDictionary<string, object> Params
     {
@@ -81,36 +127,42 @@ public sealed record AutoAttack : Attack
         {
             var p = new Dictionary<string, object>
             {
-                ["version"] = Version.ToString().ToLowerInvariant(),
-                ["attacks"] = string.Join(",", Stages.Select(s => s.Name)), ["steps"] = Steps, ["restarts"] = Restarts,
-                ["target_classes"] = TargetClasses,
+                ["version"] = Version.Name(),
+                ["attacks"] = string.Join(",", StageNames), ["steps"] = Steps, ["restarts"] = Restarts,
+                ["target_classes"] = TargetClasses, ["targets"] = Targets.Name(),
             };
-            if (Version == AutoAttackVersion.Standard) p["queries"] = Queries;
+            if (Version is AutoAttackVersion.Standard or AutoAttackVersion.Fast) p["queries"] = Queries;
+            if (Version == AutoAttackVersion.Fast)
+            {
+                p["spot_check_every"] = FastGuard.SpotEvery;
+                p["spot_check_queries"] = Math.Min(Queries, FastGuard.SpotQueries);
+            }
             return p;
         }
     }
 
-    public override Attack WithEps(double eps) => new AutoAttack(eps, Norm, Steps, Restarts, TargetClasses, Queries, Version);
+    public override Attack WithEps(double eps) =>
+        new AutoAttack(eps, Norm, Steps, Restarts, TargetClasses, Queries, Version, Targets);
 
     /// <summary>Standard AutoAttack's stages in order: APGD-CE, APGD-T, FAB-T, Square, each with per-sample early
     /// stop.</summary>
     public static IReadOnlyList<Attack> Standard(Norm norm, double eps, int steps = 100, int restarts = 1,
-        int targetClasses = 9, int queries = 5000)
+        int targetClasses = 9, int queries = 5000, TargetRanking targets = TargetRanking.Top)
     {
         return
         [
-            .. ApgdStages(norm, eps, steps, restarts, targetClasses),
-            TargetSweep.FabT(eps, norm, steps, targetClasses),
+            .. ApgdStages(norm, eps, steps, restarts, targetClasses, targets),
+            TargetSweep.FabT(eps, norm, steps, targetClasses, targets),
             new Square(eps, queries, norm: norm),
         ];
     }
 
     /// <summary>APGD-CE then APGD-T (the <see cref="AutoAttackVersion.Apgd"/> version).</summary>
     public static IReadOnlyList<Attack> ApgdStages(Norm norm, double eps, int steps = 100, int restarts = 1,
-        int targetClasses = 9) =>
+        int targetClasses = 9, TargetRanking targets = TargetRanking.Top) =>
     [
         new Apgd(eps, norm, ApgdLoss.CrossEntropy, steps, restarts, earlyStop: true),
-        TargetSweep.ApgdT(eps, norm, steps, restarts, targetClasses),
+        TargetSweep.ApgdT(eps, norm, steps, restarts, targetClasses, targets),
     ];
 
     /// <summary>APGD-CE then APGD-DLR, untargeted (the <see cref="AutoAttackVersion.Rand"/> version; its EoT comes
@@ -125,5 +177,7 @@ public sealed record AutoAttack : Attack
         PerturbWithTrace(model, x, goal, context).Candidate;
 
     protected override (Tensor Candidate, CascadeTrace? Trace) PerturbWithTrace(Classifier model, Tensor x,
-        AttackGoal goal, AttackContext context) => Cascade.Run(Stages, model, x, goal, context);
+        AttackGoal goal, AttackContext context) => Version == AutoAttackVersion.Fast
+        ? FastGuard.Run(Stages, model, x, goal, context)
+        : Cascade.Run(Stages, model, x, goal, context);
 }

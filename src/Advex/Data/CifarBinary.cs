@@ -24,6 +24,11 @@ public static class CifarBinary
                     $"CIFAR file {path} has {bytes.Length} bytes, not a whole number of {record}-byte records " +
                     $"({labelBytes} label byte{(labelBytes == 1 ? "" : "s")} + {ImageBytes} pixels): truncated or not CIFAR binary");
         var count = files.Sum(f => f.Bytes.Length / record);
+        if (files.FirstOrDefault(f => f.Bytes.Length == 0) is { Path: { } empty })
+            throw new AdvexException($"CIFAR file {empty} is empty: it holds no {record}-byte records");
+        if ((long)count * ImageBytes > Array.MaxLength)
+            throw new AdvexException(
+                $"CIFAR files {string.Join(", ", paths)} hold {count} records, more than the {Array.MaxLength / ImageBytes} Advex holds in memory");
         var pixels = new byte[(long)count * ImageBytes];
         var labels = new byte[count][];
         var n = 0;
@@ -56,15 +61,19 @@ public static class CifarBinary
     /// <summary>The non-empty lines of a names file (<c>batches.meta.txt</c>, <c>fine_label_names.txt</c>), or null
     /// when it does not exist.</summary>
     public static string[]? ReadNames(string path) =>
-        File.Exists(path)
-            ? File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray()
+        IO.InputFile.Exists(path, "class names file")
+            ? System.Text.Encoding.UTF8.GetString(IO.InputFile.ReadAllBytes(path, "class names file", NamesLimit))
+                .Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray()
             : null;
+
+    /// <summary>The largest names file read (CIFAR-100's is 1 KB).</summary>
+    private const long NamesLimit = 1 << 20;
 
     /// <summary>The files of a split present in <paramref name="folder"/>, or an error naming what was expected.</summary>
     public static IReadOnlyList<string> Existing(string folder, IReadOnlyList<string> names, string what)
     {
         if (!Directory.Exists(folder)) throw new AdvexException($"data folder not found: {folder}");
-        var found = names.Select(n => Path.Combine(folder, n)).Where(File.Exists).ToList();
+        var found = names.Select(n => Path.Combine(folder, n)).Where(p => IO.InputFile.Exists(p, "CIFAR file")).ToList();
         return found.Count > 0 ? found : throw new AdvexException($"no {what} in {folder} (expected {string.Join(" or ", names)})");
     }
 
@@ -72,7 +81,7 @@ public static class CifarBinary
     {
         try
         {
-            return File.ReadAllBytes(path);
+            return IO.InputFile.ReadAllBytes(path, "CIFAR file");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

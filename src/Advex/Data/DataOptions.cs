@@ -26,11 +26,16 @@ public sealed record DataOptions
 
     public bool HasImageTransforms => Resize is not null || CenterCrop is not null || Grayscale;
 
+    /// <summary>The largest resize or center-crop side: its square stays below <see cref="Images.ImageDecoder.MaxPixels"/>.</summary>
+    public const int MaxSide = 8192;
+
     /// <summary>Throws an <see cref="AdvexException"/> naming the first invalid option.</summary>
     public DataOptions Validate()
     {
         if (Resize is { } r) Check.AtLeast(r, 1, "resize");
         if (CenterCrop is { } c) Check.AtLeast(c, 1, "center-crop");
+        if (Resize > MaxSide || CenterCrop > MaxSide)
+            throw new AdvexException($"{(Resize > MaxSide ? "resize" : "center-crop")} must be at most {MaxSide} (got {(Resize > MaxSide ? Resize : CenterCrop)})");
         if (Label is not (null or "fine" or "coarse")) throw new AdvexException($"label must be fine or coarse (got '{Label}')");
         return this;
     }

@@ -20,7 +20,7 @@ public static class Idx
 
     public static IdxArray Read(string path, int expectedRank)
     {
-        if (!File.Exists(path)) throw new AdvexException($"IDX file not found: {path}");
+        if (!IO.InputFile.Exists(path, "IDX file")) throw new AdvexException($"IDX file not found: {path}");
         byte[] bytes;
         try
         {
@@ -52,13 +52,13 @@ public static class Idx
             var d = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i));
             if (d <= 0) throw new AdvexException($"IDX file {name} has a non-positive dimension {d}");
             dims[i] = d;
-            count *= d;
+            count = Math.Min(count * d, long.MaxValue / int.MaxValue); // saturates: never wraps to a plausible size
         }
         var payload = bytes.Length - header;
         if (payload != count)
             throw new AdvexException(
                 $"IDX file {name} {(payload < count ? "is truncated" : "has trailing bytes")}: header " +
-                $"[{string.Join(",", dims)}] needs {count} data bytes, file has {payload}");
+                $"[{string.Join(",", dims)}] needs {count} data bytes, file has {(payload < count ? payload : "more")}");
         return new IdxArray(dims, bytes.AsSpan(header).ToArray());
     }
 
@@ -90,13 +90,44 @@ public static class Idx
         });
     }
 
+    /// <summary>The header and as many data bytes as the header declares, plus one when more follow (the parse then
+    /// says "trailing bytes"): a gzip bomb or a header declaring terabytes is refused before anything is allocated
+    /// for it, and a file is never read further than its header promises.</summary>
     private static byte[] ReadMaybeGzipped(string path)
     {
-        var raw = File.ReadAllBytes(path);
-        if (raw.Length < 2 || raw[0] != 0x1f || raw[1] != 0x8b) return raw;
-        using var gz = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
-        using var ms = new MemoryStream();
-        gz.CopyTo(ms);
-        return ms.ToArray();
+        using var file = IO.InputFile.OpenRead(path, "IDX file");
+        Span<byte> magic = stackalloc byte[2];
+        var gzipped = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic is [0x1f, 0x8b];
+        file.Seek(0, SeekOrigin.Begin);
+        using Stream stream = gzipped ? new GZipStream(file, CompressionMode.Decompress) : file;
+        var head = new byte[4];
+        var got = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        if (got < 4 || head[0] != 0 || head[1] != 0) return head[..got];
+        var header = new byte[4 + 4 * head[3]];
+        head.CopyTo(header, 0);
+        got = 4 + stream.ReadAtLeast(header.AsSpan(4), header.Length - 4, throwOnEndOfStream: false);
+        if (got < header.Length) return header[..got];
+        long count = 1;
+        var dims = new int[head[3]];
+        for (var i = 0; i < dims.Length; i++)
+        {
+            dims[i] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 + 4 * i));
+            if (dims[i] <= 0) return header;
+            count = Math.Min(count * dims[i], long.MaxValue / int.MaxValue);
+        }
+        if (count > Array.MaxLength - header.Length - 1)
+            throw new AdvexException(
+                $"IDX file {path} declares [{string.Join(",", dims)}]: more data bytes than the {Array.MaxLength - header.Length - 1} Advex reads");
+        var bytes = new byte[header.Length + count + 1];
+        header.CopyTo(bytes, 0);
+        var read = header.Length;
+        while (read < bytes.Length)
+        {
+            var n = stream.Read(bytes, read, Math.Min(bytes.Length - read, 1 << 24));
+            if (n == 0) break;
+            read += n;
+            Interruption.ThrowIfRequested(() => $"while reading {path}; nothing was written");
+        }
+        return read == bytes.Length ? bytes : bytes[..read];
     }
 }

@@ -72,6 +72,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
                     StageQueries = o.Trace[i]?.Queries[o.TraceRow[i]],
                     StageSeconds = o.Trace[i] is { } t ? t.Seconds.Select(sec => sec / t.BrokenBy.Length).ToArray() : null,
                     Norm = o.Norm?[i],
+                    Escalation = o.Trace[i]?.Escalation?[o.TraceRow[i]],
                 });
             }
         return records;
@@ -90,6 +91,15 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
         }
         using var _ = no_grad();
         var logits = model.Logits(x);
+        var finite = logits.isfinite().all(1).data<bool>().ToArray();
+        if (finite.Any(f => !f))
+        {
+            var bad = idx.Where((_, i) => !finite[i]).ToList();
+            throw new AdvexException(
+                $"model {model.DisplayName} gives NaN or infinite logits on clean sample{(bad.Count == 1 ? "" : "s")} " +
+                $"{string.Join(", ", bad.Take(5))}{(bad.Count > 5 ? $" and {bad.Count - 5} more" : "")}: its predictions mean nothing " +
+                "and no attack can be measured (check its weights and its input normalization)");
+        }
         var again = model.Logits(x);
         var probLike = logits.min(1).values.ge(0) & logits.max(1).values.le(1) & (logits.sum(1) - 1).abs().lt(1e-3);
         return (logits.argmax(1).data<long>().ToArray(), zeroGrad,

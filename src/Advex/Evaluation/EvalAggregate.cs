@@ -25,7 +25,7 @@ public static class EvalAggregate
             Model = new ModelInfo(manifest.ModelPath, config.Model.Kind, config.Model.Architecture, config.Model.Classes,
                 config.Model.InputShape, config.Model.Mean, config.Model.Std, config.Model.Backend, config.Model.MemoryFormat,
                 config.Model.CheckpointEntry),
-            Data = new DataInfo(config.Data.Spec, config.Data.Split, n),
+            Data = new DataInfo(config.Data.Spec, config.Data.Split, n, config.Labels),
             Seed = config.Seed,
             Runs = runs,
             WorstCase = WorstCases(config, runs, byRun),
@@ -77,6 +77,7 @@ public static class EvalAggregate
             GradientsPerSample = s.Average(r => (double)r.Gradients),
             QueriesPerSample = s.Average(r => (double)r.Queries),
             Stages = Stages(spec, s),
+            Escalation = Escalation(spec, s),
         };
     }
 
@@ -93,6 +94,17 @@ public static class EvalAggregate
             s.Sum(r => r.StageSeconds?[k] ?? 0),
             s.Sum(r => (double)(r.StageGradients?[k] ?? 0)) / n,
             s.Sum(r => (double)(r.StageQueries?[k] ?? 0)) / n)).ToList();
+    }
+
+    /// <summary>AutoAttack's guarded (fast) version: which samples escalated and why, from the records.</summary>
+    private static EscalationResult? Escalation(RunSpec spec, SampleRecord[] s)
+    {
+        if (!spec.Params.TryGetValue("version", out var version) || version.ToString() != "fast") return null;
+        var escalated = s.Where(r => r.Escalation is not null).ToArray();
+        var reasons = escalated.SelectMany(r => r.Escalation!.Split('+')).GroupBy(w => w).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count());
+        return new EscalationResult("fast", [.. spec.Params["attacks"].ToString()!.Split(',')], escalated.Length > 0,
+            escalated.Length, reasons);
     }
 
     private static double Median(double[] sorted) =>

@@ -26,7 +26,8 @@ public sealed record EvalReport
 public sealed record ModelInfo(string Path, string Kind, string? Architecture, int Classes, long[] InputShape,
     double[]? Mean, double[]? Std, string? Backend = null, string? MemoryFormat = null, string? CheckpointEntry = null);
 
-public sealed record DataInfo(string Spec, string Split, int Count);
+/// <param name="Labels"><c>dataset</c>, or <c>predicted</c> (each sample's label is the model's clean prediction)</param>
+public sealed record DataInfo(string Spec, string Split, int Count, string Labels = Data.Dataset.LabelsFromDataset);
 
 public sealed record RunResult
 {
@@ -65,7 +66,16 @@ public sealed record RunResult
     /// <summary>Cascades (AutoAttack): robust accuracy after each stage and what each stage cost; absent otherwise.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public List<StageResult>? Stages { get; init; }
+    /// <summary>Guarded cascades (AutoAttack's fast version): whether and why samples were escalated to the remaining
+    /// standard stages; absent otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public EscalationResult? Escalation { get; init; }
 }
+
+/// <summary>The escalation of a guarded AutoAttack version: its name, its stages, whether any sample was escalated,
+/// how many, and per masking check how many samples it sent to the remaining standard stages.</summary>
+public sealed record EscalationResult(string Version, List<string> Stages, bool Escalated, int EscalatedSamples,
+    Dictionary<string, int> Reasons);
 
 /// <summary>One stage of a cascade: robust accuracy after it (over every evaluated sample; a sample counts as broken
 /// by the first stage that met its goal), its wall seconds, and gradient evaluations and forward-only passes per

@@ -28,6 +28,8 @@ namespace Advex.Evaluation;
 /// <param name="StageSeconds">cascade attacks: the sample's share of each stage's batch wall time</param>
 /// <param name="Norm">runs in L1 or L0 (FMN, EAD, FAB-L1): ‖x' − x‖ in the run's norm (L2 and L∞ are always
 /// recorded); null otherwise</param>
+/// <param name="Escalation">guarded cascades (AutoAttack's fast version): null when the sample was not escalated to
+/// the remaining standard stages, else the masking checks that sent it there, joined by '+'</param>
 /// <param name="ZeroGradient">the clean input gradient is all zero (sanity check); null on a forward-only backend</param>
 /// <param name="ProbabilityLike">the model's output row lies in [0,1] and sums to 1 (sanity check)</param>
 /// <param name="Deterministic">two forward passes give identical logits (sanity check)</param>
@@ -62,7 +64,8 @@ public sealed record SampleRecord(
     long[]? StageGradients = null,
     long[]? StageQueries = null,
     double[]? StageSeconds = null,
-    float? Norm = null)
+    float? Norm = null,
+    string? Escalation = null)
 {
     /// <summary>The record with its timing field zeroed, for comparisons between runs.</summary>
     public SampleRecord WithoutTiming() => this with { Seconds = 0, StageSeconds = null };

@@ -37,9 +37,11 @@ public static class Architectures
         }
         catch (System.Runtime.InteropServices.ExternalException e)
         {
-            throw new AdvexException(
-                $"architecture {name} cannot take inputs [{string.Join(",", inputShape)}] (too small for its layers?): " +
-                Native.NativeErrors.Cause(e.Message), e);
+            throw new AdvexException(Native.NativeErrors.IsOutOfMemory(e.Message)
+                ? $"architecture {name} with inputs [{string.Join(",", inputShape)}] and {classes} classes needs more memory than there is: " +
+                  Native.NativeErrors.OutOfMemory(e.Message)
+                : $"architecture {name} cannot take inputs [{string.Join(",", inputShape)}] (too small for its layers?): " +
+                  Native.NativeErrors.Cause(e.Message), e);
         }
     }
 }

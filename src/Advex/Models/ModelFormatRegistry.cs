@@ -32,7 +32,7 @@ public static class ModelFormatRegistry
     public static Classifier Load(string path, ModelOptions options)
     {
         options.Validated();
-        if (!Directory.Exists(path) && !File.Exists(path)) throw new AdvexException($"model file not found: {path}");
+        if (!Directory.Exists(path)) IO.InputFile.Require(path, "model file"); // never a device or a FIFO
         var format = Recognise(path)
                      ?? throw new AdvexException($"{path} is not in a model format Advex reads (expected {Help})");
         if (!format.Backends.Contains(options.Backend))

@@ -51,7 +51,7 @@ public static class ModelStore
 
     public static ModelManifest ReadManifest(string manifestPath)
     {
-        if (!File.Exists(manifestPath)) throw new AdvexException($"model manifest not found: {manifestPath}");
+        if (!IO.InputFile.Exists(manifestPath, "model manifest")) throw new AdvexException($"model manifest not found: {manifestPath}");
         try
         {
             return JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(manifestPath), Json)

@@ -50,7 +50,7 @@ public static class NativeModel
             throw new AdvexException(
                 $"model manifest {manifestPath}: weights '{m.Weights}' must be a file name inside the model's folder");
         var weights = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(manifestPath))!, m.Weights);
-        if (!File.Exists(weights)) throw new AdvexException($"model weights not found: {weights}");
+        if (!IO.InputFile.Exists(weights, "model weights")) throw new AdvexException($"model weights not found: {weights}");
         try
         {
             module.load(weights);

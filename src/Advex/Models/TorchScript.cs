@@ -14,7 +14,7 @@ public static class TorchScript
 
     /// <summary>A file named .pt, .pth or .ts, or any zip archive (the container torch.jit.save writes).</summary>
     public static bool Recognises(string path) =>
-        File.Exists(path) && (Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)) || IsZip(path));
+        IO.FileKinds.Of(path, followLinks: true) == IO.FileKind.Regular && (Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)) || IsZip(path));
 
     /// <summary>True when the file starts like a zip archive (PK\x03\x04).</summary>
     private static bool IsZip(string path)
@@ -37,6 +37,7 @@ public static class TorchScript
     public static Classifier Load(string path, long[] inputShape, Normalization? normalization = null)
     {
         Native.TorchRuntime.EnsureLoaded();
+        TorchScriptProbe.Check(path); // libtorch aborts the process on some errors in a model's code
         nn.Module<Tensor, Tensor> module;
         try
         {

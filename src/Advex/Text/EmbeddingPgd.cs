@@ -62,6 +62,7 @@ public sealed record EmbeddingPgd
         var delta = zeros_like(embedded);
         for (var k = 0; k < Steps && Eps > 0; k++)
         {
+            Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
             using var step = NewDisposeScope();
             Tensor g;
             using (enable_grad())

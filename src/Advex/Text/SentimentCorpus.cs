@@ -70,7 +70,7 @@ public sealed class SentimentCorpus : IDisposable
     /// <summary>Reads <c>split&lt;TAB&gt;label&lt;TAB&gt;source&lt;TAB&gt;text</c> lines; labels 0 or 1.</summary>
     public static List<Sentence> ReadSentences(string path)
     {
-        if (!File.Exists(path)) throw new AdvexException($"sentences file not found: {path}");
+        if (!IO.InputFile.Exists(path, "sentences file")) throw new AdvexException($"sentences file not found: {path}");
         var list = new List<Sentence>();
         var lineNo = 0;
         foreach (var line in File.ReadLines(path))

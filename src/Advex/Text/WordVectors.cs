@@ -28,7 +28,7 @@ public sealed class WordVectors
 
     public static WordVectors Load(string path)
     {
-        if (!File.Exists(path)) throw new AdvexException($"word vectors not found: {path}");
+        if (!IO.InputFile.Exists(path, "word vectors file")) throw new AdvexException($"word vectors not found: {path}");
         using var file = File.OpenRead(path);
         using Stream stream = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file;
         using var reader = new StreamReader(stream);

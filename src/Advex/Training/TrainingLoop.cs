@@ -61,16 +61,24 @@ public sealed record TrainingLoop<TFigures>(int Count, int BatchSize, int Epochs
         for (var epoch = start; epoch <= Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            run.BeginEpoch(epoch);
             var where = $"in epoch {epoch}; {Kept(epoch, commit != null)}";
-            var number = 0;
-            foreach (var indices in Batching.Epoch(Count, BatchSize, Seed, epoch))
+            TFigures figures;
+            try
             {
-                Interruption.ThrowIfRequested(() => where);
-                using (var scope = torch.NewDisposeScope()) run.Step(new TrainingStep(indices, epoch, ++number, batches));
-                OnBatch?.Invoke(epoch, number, batches);
+                run.BeginEpoch(epoch);
+                var number = 0;
+                foreach (var indices in Batching.Epoch(Count, BatchSize, Seed, epoch))
+                {
+                    Interruption.ThrowIfRequested(() => where);
+                    using (var scope = torch.NewDisposeScope()) run.Step(new TrainingStep(indices, epoch, ++number, batches));
+                    OnBatch?.Invoke(epoch, number, batches);
+                }
+                figures = run.EndEpoch(epoch, clock);
             }
-            var figures = run.EndEpoch(epoch, clock);
+            catch (InterruptedException stop)
+            {
+                throw stop.At(where); // stopped inside a step or the epoch's evaluation (an attack): say what is kept
+            }
             history.Add(figures);
             commit?.Invoke(epoch, history);
             OnEpoch?.Invoke(figures);

@@ -102,7 +102,7 @@ public sealed class AttackContractTests(TrainedLeNet lenet)
 public static class AttackTestSettings
 {
     /// <summary>Attacks that need an artefact the suite does not have (e.g. a trained generator).</summary>
-    public static readonly HashSet<string> Skip = ["advgan"]; // needs a trained generator: see Generative/AdvGanTests
+    public static readonly HashSet<string> Skip = ["advgan", "universal"]; // a trained generator (Generative/AdvGanTests), a saved perturbation (UniversalPerturbationTests)
 
     public static AttackSettings For(string name) => name switch
     {

@@ -10,11 +10,13 @@ using Advex.Tests.Support;
 /// <summary>
 /// Prepares a bad-input case's folder from its setup, a ';'-separated list of steps:
 /// <c>file:NAME</c>, <c>dir:NAME</c>, <c>fifo:NAME</c>, <c>socket:NAME</c>, <c>link:NAME=TARGET</c>,
+/// <c>hardlink:NAME=TARGET</c> (TARGET relative to the case's folder),
 /// <c>garbage:NAME</c> (random bytes), <c>json:NAME=TEXT</c>, <c>idx:NAME=MUTATION</c> (a copy of the small IDX
 /// fixture, then corrupted), <c>native:NAME=MUTATION</c> (a native LeNet model folder, then corrupted),
 /// <c>onnx-op:NAME=OP</c> (a one-node ONNX graph, opset 13, whose node 'node0' is OP),
 /// <c>images:NAME=MUTATION</c> (a copy of the cifar-png test folder, then damaged), <c>cifar10:NAME=MUTATION</c> (a
 /// copy of the CIFAR-10 fixture, then damaged) and
+/// <c>copy:NAME=FIXTURE</c> (a fixture file, by its path under tests/fixtures, copied over NAME) and
 /// <c>lock:NAME</c> (the folder is held by another writer for the duration of the case).
 /// </summary>
 public sealed class BadInputSetup : IDisposable
@@ -34,6 +36,8 @@ public sealed class BadInputSetup : IDisposable
         .Replace("{cifar10}", Path.Combine(Paths.Fixtures, "cifar10"))
         .Replace("{cifar_png}", Path.Combine(Paths.Fixtures, "images", "cifar-png"))
         .Replace("{photos}", Path.Combine(Paths.Fixtures, "images", "photos"))
+        .Replace("{hostile}", Path.Combine(Paths.Fixtures, "hostile"))
+        .Replace("{flat_photos}", Path.Combine(Paths.Fixtures, "photos"))
         .Replace("{idx}", Paths.IdxSmall);
 
     public static BadInputSetup Prepare(string dir, string setup)
@@ -53,6 +57,7 @@ public sealed class BadInputSetup : IDisposable
                 case "fifo": Mkfifo(path); break;
                 case "socket": s.held.Add(Socket(path)); break;
                 case "link": File.CreateSymbolicLink(path, value); break;
+                case "hardlink": Run("ln", Path.Combine(dir, value), path); break;
                 case "garbage": File.WriteAllBytes(path, Garbage(4096)); break;
                 case "json": File.WriteAllText(path, value); break;
                 case "idx": IdxFolder(path, value); break;
@@ -61,6 +66,7 @@ public sealed class BadInputSetup : IDisposable
                     Models.Onnx.OnnxGraphs.SingleNode(value, 13))); break;
                 case "images": ImagesFolder(path, value); break;
                 case "cifar10": Cifar10Folder(path, value); break;
+                case "copy": File.Copy(Path.Combine(Paths.Fixtures, value), path, overwrite: true); break;
                 case "lock": s.held.Add(RunLock.Acquire(path, "advex train (held by the test)")); break;
                 default: throw new ArgumentException($"unknown setup step '{step}'");
             }
@@ -82,6 +88,13 @@ public sealed class BadInputSetup : IDisposable
         var bytes = new byte[n];
         new Random(n).NextBytes(bytes);
         return bytes;
+    }
+
+    private static void Run(string program, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(program, args);
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new IOException($"{program} {string.Join(' ', args)} failed");
     }
 
     private static void Mkfifo(string path)
@@ -134,6 +147,24 @@ public sealed class BadInputSetup : IDisposable
                 break;
             }
             case "missing-labels": File.Delete(P("t10k", "labels")); break;
+            case "no-test-images": File.Delete(P("t10k", "images")); break;
+            case "huge-dims": // a raw test image file whose header declares 2^31-1 × 2^31-1 × 2^31-1 bytes
+                File.Delete(P("t10k", "images"));
+                File.WriteAllBytes(Path.Combine(dir, "t10k-images-idx3-ubyte"),
+                    [0, 0, 8, 3, 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff, 1, 2, 3]);
+                break;
+            case "gzip-bomb": // the test images' header, then 64 MB of zeros past it, gzipped to ~64 KB
+            {
+                var images = Advex.Data.Idx.Read(P("t10k", "images"), 3);
+                using var file = File.Create(P("t10k", "images"));
+                using var gz = new GZipStream(file, CompressionLevel.Optimal);
+                gz.Write([0, 0, 8, 3]);
+                foreach (var d in images.Dims) gz.Write(BitConverter.GetBytes(d).Reverse().ToArray());
+                gz.Write(images.Data);
+                var zeros = new byte[1 << 20];
+                for (var i = 0; i < 64; i++) gz.Write(zeros);
+                break;
+            }
             case "bad-gzip":
             {
                 var bytes = File.ReadAllBytes(P("t10k", "images"));
@@ -172,6 +203,7 @@ public sealed class BadInputSetup : IDisposable
                 File.WriteAllBytes(Path.Combine(dir, "cat", "002.jpg"), jpeg[..(jpeg.Length / 2)]);
                 break;
             case "empty-class": Directory.CreateDirectory(Path.Combine(dir, "zebra")); break;
+            case "copy": break;
             default: throw new ArgumentException($"unknown images mutation '{mutation}'");
         }
     }
@@ -185,6 +217,9 @@ public sealed class BadInputSetup : IDisposable
         {
             case "truncated": File.WriteAllBytes(test, File.ReadAllBytes(test)[..^1000]); break;
             case "no-test": File.Delete(test); break;
+            case "empty-test": File.WriteAllBytes(test, []); break;
+            case "no-names": File.Delete(Path.Combine(dir, "batches.meta.txt")); break;
+            case "copy": break;
             default: throw new ArgumentException($"unknown cifar10 mutation '{mutation}'");
         }
     }

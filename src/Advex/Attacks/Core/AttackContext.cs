@@ -103,14 +103,17 @@ public sealed class AttackContext : IDisposable
 
     /// <summary>Counts k gradient evaluations (forward + backward) for every row of this context; inside an
     /// <see cref="Expectation"/> each counts once per draw.</summary>
+    /// Every iterative attack counts each step's evaluations here, so SIGINT/SIGTERM are honoured within one step.
     public void CountGradients(long k = 1)
     {
+        Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
         foreach (var p in positions) shared.Gradients[p] += k * Expectation.Draws;
     }
 
     /// <summary>Counts k forward-only queries for every row of this context.</summary>
     public void CountQueries(long k = 1)
     {
+        Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
         foreach (var p in positions) shared.Queries[p] += k;
     }
 

@@ -3,7 +3,8 @@ namespace Advex.Attacks.Core;
 using Advex.Models;
 using static TorchSharp.torch;
 
-/// <summary>Input gradients through torch.autograd.grad (the model's parameter gradients are never touched).</summary>
+/// <summary>Input gradients through torch.autograd.grad (the model's parameter gradients are never touched). Every
+/// gradient is one attack step, so each checks for SIGINT/SIGTERM first (<see cref="Interruption"/>).</summary>
 public static class Gradients
 {
     /// <summary>∇ₓ loss(model(x)) for the given loss of logits; returns (gradient, per-sample logits detached). Inside an
@@ -12,6 +13,7 @@ public static class Gradients
     {
         if (!model.HasGradients)
             throw new AdvexException($"the {model.Backend.Name()} backend running {model.DisplayName} gives no input gradients");
+        Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
         using var scope = NewDisposeScope();
         using var _ = enable_grad();
         Tensor? gradSum = null, logitSum = null;
@@ -31,6 +33,7 @@ public static class Gradients
     /// autograd.grad per class of the column-summed logits, batched over the samples.</summary>
     public static (Tensor Logits, Tensor Jacobian) Jacobian(Classifier model, Tensor x)
     {
+        Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
         using var scope = NewDisposeScope();
         using var _ = enable_grad();
         Tensor? jacobianSum = null, logitSum = null;
@@ -61,6 +64,7 @@ public static class Gradients
     /// model's parameters by double backpropagation (GradAlign).</summary>
     public static Tensor CrossEntropyWithGraph(Classifier model, Tensor x, AttackGoal goal)
     {
+        Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
         using var _ = enable_grad();
         var xr = x.detach().requires_grad_(true);
         var l = Losses.CrossEntropy(model.Logits(xr), goal);

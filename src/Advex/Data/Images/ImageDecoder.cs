@@ -16,6 +16,19 @@ public static class ImageDecoder
     private static readonly SKEncodedImageFormat[] Formats =
         [SKEncodedImageFormat.Png, SKEncodedImageFormat.Jpeg, SKEncodedImageFormat.Bmp, SKEncodedImageFormat.Webp];
 
+    /// <summary>
+    /// The most pixels (width × height) an image may declare: Pillow's <c>Image.MAX_IMAGE_PIXELS</c> (89,478,485,
+    /// a 1 GiB RGBA image / 3), above which Pillow warns of a decompression bomb. A file whose header declares more is
+    /// refused by name before any pixel is allocated, whatever its real size (a 100-byte PNG may claim 100000×100000).
+    /// </summary>
+    public const long MaxPixels = 89_478_485;
+
+    /// <summary>The largest image file read (bytes).</summary>
+    public const long MaxFileBytes = 1L << 30;
+
+    /// <summary>A count with thousands separators, the same in every culture.</summary>
+    internal static string N(double n) => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
     public static bool IsImageFile(string path) =>
         Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
@@ -24,7 +37,7 @@ public static class ImageDecoder
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = IO.InputFile.ReadAllBytes(path, "image", MaxFileBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -37,6 +50,9 @@ public static class ImageDecoder
             throw new AdvexException($"image {path} is {codec.EncodedFormat}, not PNG, JPEG, BMP or WebP");
         var (w, h) = (codec.Info.Width, codec.Info.Height);
         if (w <= 0 || h <= 0) throw new AdvexException($"image {path} has no pixels ({w}×{h})");
+        if ((long)w * h > MaxPixels)
+            throw new AdvexException(
+                $"image {path} declares {w}×{h} = {N((long)w * h)} pixels, above the limit of {N(MaxPixels)} (Pillow's MAX_IMAGE_PIXELS): refused as a decompression bomb");
         var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());

@@ -22,7 +22,11 @@ public static class ImageTransforms
     {
         var (w, h) = (image.Width, image.Height);
         var (shorter, longer) = w <= h ? (w, h) : (h, w);
-        var newLong = (int)((double)((long)size * longer) / shorter);
+        var newLongExact = (double)((long)size * longer) / shorter;
+        if (newLongExact * size > ImageDecoder.MaxPixels)
+            throw new AdvexException(
+                $"resize {size} would make a {w}×{h} image {ImageDecoder.N(newLongExact * size)} pixels, above the limit of {ImageDecoder.N(ImageDecoder.MaxPixels)}");
+        var newLong = (int)newLongExact;
         var (newW, newH) = w <= h ? (size, newLong) : (newLong, size);
         return PilResize.Resize(image, newW, newH);
     }

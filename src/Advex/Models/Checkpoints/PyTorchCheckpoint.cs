@@ -88,8 +88,9 @@ public static class PyTorchCheckpoint
         }
         catch (System.Runtime.InteropServices.ExternalException e)
         {
-            throw new AdvexException(
-                $"architecture {architecture.Name} cannot take inputs [{string.Join(",", shape)}]: {Native.NativeErrors.Cause(e.Message)}", e);
+            throw new AdvexException(Native.NativeErrors.IsOutOfMemory(e.Message)
+                ? $"architecture {architecture.Name} with inputs [{string.Join(",", shape)}] and {classes} classes needs more memory than there is: {Native.NativeErrors.OutOfMemory(e.Message)}"
+                : $"architecture {architecture.Name} cannot take inputs [{string.Join(",", shape)}]: {Native.NativeErrors.Cause(e.Message)}", e);
         }
     }
 

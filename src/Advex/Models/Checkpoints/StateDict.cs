@@ -1,14 +1,11 @@
 namespace Advex.Models.Checkpoints;
 
-using BindingFlags = System.Reflection.BindingFlags;
-using TargetInvocationException = System.Reflection.TargetInvocationException;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 /// <summary>
-/// A PyTorch <c>state_dict</c> read from a file with TorchSharp.PyBridge (a <c>torch.save</c> zip archive or a
-/// <c>.safetensors</c> file), checked against a module key by key before anything is copied, as
+/// A PyTorch <c>state_dict</c> read from a file (a <c>torch.save</c> zip archive by <see cref="TorchArchive"/>, or a
+/// <c>.safetensors</c> file by <see cref="SafetensorsFile"/>), checked against a module key by key before anything is copied, as
 /// <c>load_state_dict(strict=True)</c> does, but naming the first differing keys of each kind.
 /// </summary>
 public static class StateDict
@@ -19,99 +16,84 @@ public static class StateDict
     /// <summary>
     /// The tensors of the file by key; the caller disposes them. A training checkpoint wraps the state_dict in a
     /// dictionary with other entries (<c>{"epoch": …, "state_dict": …, "optimizer": …}</c>): the state_dict is then the
-    /// entry <paramref name="key"/> names, or without one the only entry that is a dictionary of tensors.
+    /// entry <paramref name="key"/> names, or without one the only entry that is a dictionary of tensors. Only the
+    /// chosen state_dict's tensors are read (<see cref="TorchArchive"/>, <see cref="SafetensorsFile"/>).
     /// </summary>
     public static (Dictionary<string, Tensor> Tensors, string? Entry) Read(string path, string? key = null)
     {
-        var safetensors = path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
-        object? loaded;
+        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        {
+            if (key is not null)
+                throw new AdvexException($"checkpoint {path} is a safetensors file, one flat state_dict: it has no entry '{key}'");
+            return (SafetensorsFile.Read(path), null);
+        }
+        using var archive = new TorchArchive(path);
+        if (archive.Root is not PickleDict table)
+            throw new AdvexException($"checkpoint {path} holds {Describe(archive.Root)}, not a state_dict" +
+                                     (archive.Root is PickleObject ? ": save model.state_dict() instead of the model" : ""));
+        var (chosen, entry) = Unwrap(table, path, key);
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            loaded = safetensors ? Invoke("Safetensors", "LoadStateDict", path) : Invoke("PyTorchUnpickler", "UnpickleStateDict", path);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is { } inner and not AdvexException)
-        {
-            throw new AdvexException(inner is InvalidCastException
-                ? $"checkpoint {path} is not a state_dict of tensors, nor a dictionary holding one"
-                : $"checkpoint {path} cannot be read: {inner.Message.Split('\n')[0]}");
-        }
-        if (loaded is not System.Collections.IDictionary table) throw new AdvexException($"checkpoint {path} holds no state_dict");
-        try
-        {
-            var (chosen, entry) = Unwrap(table, path, key);
-            var result = new Dictionary<string, Tensor>();
-            foreach (System.Collections.DictionaryEntry e in chosen)
-                result[(string)e.Key] = (Tensor)e.Value!;
-            DisposeAll(table, result.Values.ToHashSet(ReferenceEqualityComparer.Instance)); // the optimizer's, the other entries'
-            return (result, entry);
+            foreach (var (k, v) in chosen.Entries) result[(string)k!] = archive.Materialize((TensorRef)v!, (string)k!);
         }
         catch
         {
-            DisposeAll(table);
+            foreach (var t in result.Values) t.Dispose();
             throw;
         }
+        return (result, entry);
     }
 
     /// <summary>The state_dict inside a checkpoint: the table itself when it maps names to tensors, else the entry
     /// <paramref name="key"/> names, else its only entry that is a dictionary of tensors.</summary>
-    private static (System.Collections.IDictionary Table, string? Entry) Unwrap(System.Collections.IDictionary table,
-        string path, string? key)
+    private static (PickleDict Table, string? Entry) Unwrap(PickleDict table, string path, string? key)
     {
         if (key is null && IsStateDict(table)) return (table, null);
-        // a pickled dict arrives as a Hashtable, whose order varies from run to run: names are listed sorted
-        var entries = table.Keys.Cast<object>().Select(k => k.ToString() ?? "").Order(StringComparer.Ordinal).ToList();
-        var candidates = table.Keys.OfType<string>().Where(k => table[k] is System.Collections.IDictionary d && IsStateDict(d))
-            .Order(StringComparer.Ordinal).ToList();
+        var entries = table.Entries.Select(e => e.Key?.ToString() ?? "None").Order(StringComparer.Ordinal).ToList();
+        var candidates = table.Entries.Where(e => e.Key is string && e.Value is PickleDict d && IsStateDict(d))
+            .Select(e => (string)e.Key!).Order(StringComparer.Ordinal).ToList();
         if (key is not null)
         {
-            if (!table.Contains(key))
+            if (!table.TryGet(key, out var value))
                 throw new AdvexException($"checkpoint {path} has no entry '{key}' (it has {List(entries)})");
-            if (table[key] is System.Collections.IDictionary inner && IsStateDict(inner)) return (inner, key);
-            throw new AdvexException($"checkpoint {path}: entry '{key}' is not a state_dict (a dictionary of tensors)" +
+            if (value is PickleDict inner && IsStateDict(inner)) return (inner, key);
+            throw new AdvexException($"checkpoint {path}: entry '{key}' is not a state_dict (a dictionary of tensors) but {Describe(value)}" +
                 (candidates.Count > 0 ? $"; {List(candidates)} {(candidates.Count == 1 ? "is" : "are")}" : ""));
         }
-        if (candidates.Count == 1) return ((System.Collections.IDictionary)table[candidates[0]]!, candidates[0]);
+        if (candidates.Count == 1)
+        {
+            table.TryGet(candidates[0], out var only);
+            return ((PickleDict)only!, candidates[0]);
+        }
         if (candidates.Count > 1)
             throw new AdvexException(
                 $"checkpoint {path} holds {candidates.Count} state_dicts ({List(candidates)}): choose one with --checkpoint-key");
-        var odd = table.Keys.Cast<object>().Where(k => table[k] is not Tensor).MinBy(k => k.ToString(), StringComparer.Ordinal);
-        throw new AdvexException(table.Values.OfType<Tensor>().Any() && odd is not null
-            ? $"checkpoint {path} is not a state_dict of tensors (entry '{odd}' is {Describe(table[odd])})"
+        var odd = table.Entries.Where(e => e.Value is not TensorRef).MinBy(e => e.Key?.ToString(), StringComparer.Ordinal);
+        throw new AdvexException(table.Entries.Any(e => e.Value is TensorRef) && odd.Key is not null
+            ? $"checkpoint {path} is not a state_dict of tensors (entry '{odd.Key}' is {Describe(odd.Value)})"
             : $"checkpoint {path} holds no state_dict: none of its entries ({List(entries)}) is a dictionary of tensors");
     }
 
-    /// <summary>What a pickled value is, in Python's words.</summary>
+    /// <summary>What a pickled value is, in Python's words (never walks into it).</summary>
     private static string Describe(object? value) => value switch
     {
         null => "None",
         string => "a string",
         bool => "a bool",
-        int or long or double or float or System.Numerics.BigInteger => "a number",
-        System.Collections.IDictionary => "a dict",
-        System.Collections.IEnumerable => "a list",
-        _ => "a Python object",
+        long or double or System.Numerics.BigInteger => "a number",
+        byte[] => "bytes",
+        TensorRef => "a tensor",
+        PickleDict => "a dict",
+        PickleList => "a list",
+        PickleTuple => "a tuple",
+        PickleGlobal g => $"a reference to {g}",
+        PickleObject o => $"a pickled Python object of class {o.Type}",
+        _ => "a Python value",
     };
 
-    private static bool IsStateDict(System.Collections.IDictionary d) =>
-        d.Count > 0 && d.Keys.Cast<object>().All(k => k is string) && d.Values.Cast<object?>().All(v => v is Tensor);
-
-    /// <summary>Disposes every tensor a checkpoint holds, however deep (optimizer state included), except those
-    /// kept.</summary>
-    private static void DisposeAll(object? value, HashSet<object?>? keep = null)
-    {
-        switch (value)
-        {
-            case Tensor t:
-                if (keep?.Contains(t) != true) t.Dispose();
-                break;
-            case System.Collections.IDictionary d:
-                foreach (var v in d.Values) DisposeAll(v, keep);
-                break;
-            case System.Collections.IEnumerable items and not string:
-                foreach (var v in items) DisposeAll(v, keep);
-                break;
-        }
-    }
+    private static bool IsStateDict(PickleDict d) =>
+        d.Count > 0 && d.Entries.All(e => e.Key is string && e.Value is TensorRef);
 
     /// <summary>
     /// The checkpoint's names without a prefix that every one of them carries and the architecture lacks:
@@ -133,24 +115,6 @@ public static class StateDict
             prefix += p;
         }
         return prefix.Length == 0 ? (source, "") : (source.ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value), prefix);
-    }
-
-    /// <summary>
-    /// Calls one of TorchSharp.PyBridge's readers (<c>PyTorchUnpickler.UnpickleStateDict(path)</c>,
-    /// <c>Safetensors.LoadStateDict(path)</c>), which its public <c>load_py</c>/<c>load_safetensors</c> use but keep
-    /// internal: those load straight into a module and stop at the first mismatch, while Advex compares every key
-    /// first. The version is pinned (Directory.Packages.props) and CheckpointTests fail if the readers move.
-    /// </summary>
-    private static object? Invoke(string type, string method, string path)
-    {
-        var t = typeof(PyBridgeModuleExtensions).Assembly.GetType($"TorchSharp.PyBridge.{type}")
-                ?? throw new InvalidOperationException($"TorchSharp.PyBridge has no {type}");
-        var m = t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
-                    .FirstOrDefault(x => x.Name == method && x.GetParameters() is [{ } first, ..] && first.ParameterType == typeof(string)
-                                         && x.GetParameters().Skip(1).All(p => p.HasDefaultValue))
-                ?? throw new InvalidOperationException($"TorchSharp.PyBridge has no {type}.{method}(string)");
-        var args = m.GetParameters().Select((p, i) => i == 0 ? path : p.DefaultValue).ToArray();
-        return m.Invoke(null, args);
     }
 
     /// <summary>The differences between a module's state and a checkpoint's, in the module's key order.</summary>

@@ -41,7 +41,7 @@ public static class AdvGanStore
         if (manifest.Format != AdvGanManifest.CurrentFormat)
             throw new AdvexException($"{manifestPath} has format '{manifest.Format}', expected '{AdvGanManifest.CurrentFormat}' (an AdvGAN generator)");
         var weights = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(manifestPath))!, manifest.Weights);
-        if (!File.Exists(weights)) throw new AdvexException($"generator weights not found: {weights}");
+        if (!IO.InputFile.Exists(weights, "generator weights")) throw new AdvexException($"generator weights not found: {weights}");
         var generator = new AdvGanGenerator(manifest.InputShape[0]);
         try
         {
@@ -65,7 +65,7 @@ public static class AdvGanStore
                 ? inside
                 : throw new AdvexException($"no AdvGAN generator in folder {path} (expected {ManifestName}; train one with advex advgan train)");
         }
-        if (!File.Exists(path)) throw new AdvexException($"generator file not found: {path}");
+        if (!IO.InputFile.Exists(path, "generator file")) throw new AdvexException($"generator file not found: {path}");
         return path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
             ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ManifestName)
             : path;
