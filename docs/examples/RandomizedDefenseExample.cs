@@ -53,7 +53,7 @@ public static class RandomizedDefenseExample
         [
             plain,
             plain with { Eot = 10 },
-            AttackRegistry.Create("autoattack", 0.3, new AttackSettings { Version = "rand", Steps = steps }),
+            AttackRegistry.Create("autoattack", 0.3, new AttackSettings { Version = AutoAttackVersion.Rand, Steps = steps }),
         ];
         var (report, _) = EvalWorkflow.Run(model, data, attacks, new EvalOptions { Eps = eps }, torchScriptFile);
         foreach (var r in report.Runs)

@@ -87,7 +87,7 @@ public sealed class ExpectationTests
     public void Autoattack_rand_runs_apgd_ce_then_apgd_dlr_with_20_draws_per_gradient()
     {
         using var scope = NewDisposeScope();
-        var attack = AttackRegistry.Create("autoattack", 0.3, new AttackSettings { Version = "rand", Steps = 2 });
+        var attack = AttackRegistry.Create("autoattack", 0.3, new AttackSettings { Version = AutoAttackVersion.Rand, Steps = 2 });
         var aa = Assert.IsType<AutoAttack>(attack);
         Assert.Equal(AutoAttackVersion.Rand, aa.Version);
         Assert.Equal(["apgd-ce", "apgd-dlr"], aa.Stages.Select(s => s.Name));
@@ -95,7 +95,7 @@ public sealed class ExpectationTests
         Assert.Equal("rand", aa.ReportedParams["version"]);
         Assert.Equal(20, aa.ReportedParams["eot"]);
         Assert.Equal(20, aa.WithEps(0.1).Eot);
-        Assert.Equal(5, AttackRegistry.Create("autoattack", 0.3, new AttackSettings { Version = "rand", Eot = 5 }).Eot);
+        Assert.Equal(5, AttackRegistry.Create("autoattack", 0.3, new AttackSettings { Version = AutoAttackVersion.Rand, Eot = 5 }).Eot);
         var model = NoisyLeNet(out var lenet);
         using var owner = lenet;
         var (x, y) = Images(4);
@@ -119,7 +119,6 @@ public sealed class ExpectationTests
         }
         Assert.Contains("eot must be >= 1", Assert.Throws<AdvexException>(() => AttackRegistry.Create("pgd", 0.3,
             new AttackSettings { Eot = 0 })).Message);
-        Assert.Contains("unknown AutoAttack version", Assert.Throws<AdvexException>(() => AttackRegistry.Create("autoattack", 0.3,
-            new AttackSettings { Version = "quick" })).Message);
+        Assert.Contains("version must be one of", Assert.Throws<AdvexException>(() => AutoAttackVersions.Parse("quick")).Message);
     }
 }
