@@ -56,24 +56,8 @@ public sealed record CarliniWagnerL2 : Attack
         ["steps"] = Steps, ["c"] = C, ["kappa"] = Kappa, ["binary_search_steps"] = BinarySearchSteps, ["lr"] = Lr,
     };
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
-    {
-        var n = x.shape[0];
-        var best = x.clone();
-        var bestL2 = full(n, double.PositiveInfinity, dtype: x.dtype);
-        using var search = new ConstantSearch(n, C, x.dtype);
-        for (var round = 0; round < BinarySearchSteps; round++)
-        {
-            using var scope = NewDisposeScope();
-            var (adv, l2, found) = Minimise(model, x, goal, search.C, context);
-            var better = found & l2.lt(bestL2);
-            Iterates.Replace(ref best, where(LpBall.Broadcast(better, x), adv, best));
-            Iterates.Replace(ref bestL2, where(better, l2, bestL2));
-            search.Update(found);
-        }
-        bestL2.Dispose();
-        return best;
-    }
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
+        ConstantSearch.Best(x, C, BinarySearchSteps, c => Minimise(model, x, goal, c, context));
 
     /// <summary>One round of Adam at fixed per-sample c: the round's best successful x', its L2 (+∞ if none).</summary>
     private (Tensor Adv, Tensor L2, Tensor Found) Minimise(Classifier model, Tensor x, AttackGoal goal, Tensor c,

@@ -50,23 +50,8 @@ public sealed record Ead : Attack
         ["kappa"] = Kappa, ["decision_rule"] = "l1",
     };
 
-    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context)
-    {
-        var best = x.clone();
-        var bestL1 = full(x.shape[0], double.PositiveInfinity, dtype: x.dtype);
-        using var search = new ConstantSearch(x.shape[0], C, x.dtype);
-        for (var round = 0; round < BinarySearchSteps; round++)
-        {
-            using var scope = NewDisposeScope();
-            var (adv, l1, found) = Minimise(model, x, goal, search.C, context);
-            var better = found & l1.lt(bestL1);
-            Iterates.Replace(ref best, where(LpBall.Broadcast(better, x), adv, best));
-            Iterates.Replace(ref bestL1, where(better, l1, bestL1));
-            search.Update(found);
-        }
-        bestL1.Dispose();
-        return best;
-    }
+    protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
+        ConstantSearch.Best(x, C, BinarySearchSteps, c => Minimise(model, x, goal, c, context));
 
     /// <summary>One round of FISTA at fixed per-sample c: the round's adversarial x' of smallest L1 (+∞ if none).</summary>
     private (Tensor Adv, Tensor L1, Tensor Found) Minimise(Classifier model, Tensor x, AttackGoal goal, Tensor c,

@@ -19,6 +19,29 @@ internal sealed class ConstantSearch : IDisposable
         upper = full(n, Unbounded, dtype: dtype).DetachFromDisposeScope();
     }
 
+    /// <summary>
+    /// Runs <paramref name="rounds"/> rounds of <paramref name="minimise"/> (given each sample's c, it returns the
+    /// round's best adversarial x', its norm, +∞ where none was found, and whether one was), moving c after each, and
+    /// returns per sample the adversarial of smallest norm over all rounds (x where none was found).
+    /// </summary>
+    public static Tensor Best(Tensor x, double initial, int rounds, Func<Tensor, (Tensor Adv, Tensor Norm, Tensor Found)> minimise)
+    {
+        var best = x.clone();
+        var bestNorm = full(x.shape[0], double.PositiveInfinity, dtype: x.dtype);
+        using var search = new ConstantSearch(x.shape[0], initial, x.dtype);
+        for (var round = 0; round < rounds; round++)
+        {
+            using var scope = NewDisposeScope();
+            var (adv, norm, found) = minimise(search.C);
+            var better = found & norm.lt(bestNorm);
+            Iterates.Replace(ref best, where(LpBall.Broadcast(better, x), adv, best));
+            Iterates.Replace(ref bestNorm, where(better, norm, bestNorm));
+            search.Update(found);
+        }
+        bestNorm.Dispose();
+        return best;
+    }
+
     /// <summary>The current constants [N].</summary>
     public Tensor C => c;
 
