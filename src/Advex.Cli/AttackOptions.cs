@@ -6,7 +6,7 @@ using Advex.Attacks;
 /// <summary>The attack options of DESIGN §8, with fixed names; each attack reads those that apply.</summary>
 public sealed class AttackOptions
 {
-    public Option<string> Norm { get; } = new("--norm") { Description = "linf or l2", DefaultValueFactory = _ => "linf" };
+    public Option<string?> Norm { get; } = new("--norm") { Description = "linf, l2, l1 (fab, fmn) or l0 (fmn); default linf, l2 for fmn and hsj" };
     public Option<int?> Steps { get; } = new("--steps") { Description = "iterations" };
     public Option<double?> StepSize { get; } = new("--step-size") { Description = "step size α" };
     public Option<bool?> RandomStart { get; } = new("--random-start") { Description = "start at a random point of the ε-ball (true|false)" };
@@ -19,21 +19,25 @@ public sealed class AttackOptions
     public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "sgd, rmsprop or adam (optimizer attack)" };
     public Option<double?> Overshoot { get; } = new("--overshoot") { Description = "overshoot (DeepFool)" };
     public Option<string?> Generator { get; } = new("--generator") { Description = "AdvGAN generator file or folder" };
-    public Option<int?> Queries { get; } = new("--queries") { Description = "query budget (Square, default 5000)" };
+    public Option<int?> Queries { get; } = new("--queries") { Description = "query budget per sample (Square, default 5000; HopSkipJump, default 1000)" };
+    public Option<string?> Perturbation { get; } = new("--perturbation") { Description = "a saved universal perturbation (.npy, from attack --universal) for --attack universal" };
+    public Option<double?> Beta { get; } = new("--beta") { Description = "L1 weight β of the elastic net (EAD, default 0.001)" };
+    public Option<int?> Eot { get; } = new("--eot") { Description = "average each gradient over N draws of a randomized model (EoT; gradient attacks)" };
+    public Option<string?> Version { get; } = new("--version") { Description = "AutoAttack version: standard or rand (APGD-CE, APGD-DLR with EoT 20)" };
 
     public void AddTo(Command cmd)
     {
         foreach (Option o in new Option[]
                  {
                      Norm, Steps, StepSize, RandomStart, Restarts, Momentum, C, Kappa, BinarySearchSteps, Lr, Optimizer,
-                     Overshoot, Generator, Queries,
+                     Overshoot, Generator, Queries, Perturbation, Beta, Eot, Version,
                  })
             cmd.Options.Add(o);
     }
 
     public AttackSettings Read(ParseResult p) => new()
     {
-        Norm = NormNames.Parse(p.GetValue(Norm)!),
+        Norm = p.GetValue(Norm) is { } norm ? NormNames.Parse(norm) : null,
         Steps = p.GetValue(Steps),
         StepSize = p.GetValue(StepSize),
         RandomStart = p.GetValue(RandomStart),
@@ -47,5 +51,9 @@ public sealed class AttackOptions
         Overshoot = p.GetValue(Overshoot),
         Generator = p.GetValue(Generator),
         Queries = p.GetValue(Queries),
+        Perturbation = p.GetValue(Perturbation),
+        Beta = p.GetValue(Beta),
+        Eot = p.GetValue(Eot),
+        Version = p.GetValue(Version),
     };
 }

@@ -23,10 +23,12 @@ public static class Cli
         {
             TrainCommand.Create(ui),
             EvalCommand.Create(ui),
+            CertifyCommand.Create(ui),
             MergeCommand.Create(ui),
             DemoCommand.Create(ui),
             AttackCommand.Create(ui),
             OptimizersCommand.Create(ui),
+            PredictCommand.Create(ui),
             TextCommand.Create(ui),
             ReportCommand.Create(ui),
             GanCommand.Create(ui),

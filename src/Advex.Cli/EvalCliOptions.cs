@@ -12,7 +12,8 @@ public sealed class EvalCliOptions
     public Option<string?> Targeted { get; } = new("--targeted") { Description = "random, least-likely or a class index" };
     public Option<string?> Json { get; } = Opts.Json();
     public Option<string?> Report { get; } = new("--report") { Description = "folder for plots and example grids" };
-    public Option<int> Batch { get; } = new("--batch-size") { Description = "batch size (results do not depend on it)", DefaultValueFactory = _ => 256 };
+    public Option<string> Batch { get; } = Opts.BatchSize();
+    public Option<string?> MaxMemory { get; } = Opts.MaxMemory();
     public Option<int> Seed { get; } = Opts.Seed();
     public Option<bool> Quiet { get; } = Opts.Quiet();
     public Option<bool> Cascade { get; } = new("--cascade") { Description = "run each attack only on the samples still robust after the previous ones (per ε), reporting robust accuracy after each stage" };
@@ -24,7 +25,7 @@ public sealed class EvalCliOptions
 
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { Attack, Eps, Targeted, Json, Report, Batch, Seed, Quiet, Cascade, EarlyStop, Out, Resume, Shard, Workers })
+        foreach (Option o in new Option[] { Attack, Eps, Targeted, Json, Report, Batch, MaxMemory, Seed, Quiet, Cascade, EarlyStop, Out, Resume, Shard, Workers })
             cmd.Options.Add(o);
     }
 
@@ -40,7 +41,8 @@ public sealed class EvalCliOptions
         }
         return new EvalOptions
         {
-            BatchSize = p.GetValue(Batch),
+            BatchSize = Opts.ParseBatchSize(p.GetValue(Batch)!),
+            MaxMemory = Opts.ParseMaxMemory(p.GetValue(MaxMemory)),
             Seed = p.GetValue(Seed),
             Target = TargetMode.Parse(p.GetValue(Targeted), classes),
             Eps = eps,

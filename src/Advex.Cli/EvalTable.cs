@@ -22,7 +22,8 @@ public static class EvalTable
     public static IEnumerable<string> Lines(EvalReport report)
     {
         foreach (var r in report.Runs.Where(r => r.RobustAccuracyAtEps is not null))
-            yield return $"{r.Attack} ({r.Norm}, minimisation): robust accuracy at " +
+            yield return $"{r.Attack} ({r.Norm}, minimisation): median {r.Norm} norm {r.MedianNorm:0.####} over " +
+                         $"{r.AttackSuccessRate:P2} broken, {r.QueriesPerSample:F0} queries/img; robust accuracy at " +
                          string.Join(", ", r.RobustAccuracyAtEps!.Select(kv => $"ε={kv.Key}: {kv.Value:P2}"));
         if (report.Runs.Select(r => r.Attack).Distinct().Count() > 1)
             foreach (var w in report.WorstCase)

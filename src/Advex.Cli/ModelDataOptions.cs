@@ -58,9 +58,23 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
         DefaultValueFactory = _ => "auto",
     };
 
+    public Option<string> Labels { get; } = new("--labels")
+    {
+        Description = "where each sample's label comes from: dataset (its files) or predicted (the model's clean prediction; " +
+                      "needed for an unlabelled images: folder, and then an untargeted attack means \"change what the model says\")",
+        DefaultValueFactory = _ => Dataset.LabelsFromDataset,
+    };
+
+    public Option<string?> ClassNames { get; } = new("--class-names")
+    {
+        Description = "a file naming the model's classes, one per line (line k names class k-1), e.g. ImageNet's 1,000",
+    };
+
+    private Classifier? model;
+
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { Model, Data, DataDir, Split, Limit, Mean, Std, InputShape, Arch, Classes, CheckpointKey, Backend, MemoryFormat }
+        foreach (Option o in new Option[] { Model, Data, DataDir, Split, Limit, Mean, Std, InputShape, Arch, Classes, CheckpointKey, Backend, MemoryFormat, Labels, ClassNames }
                      .Concat(Transforms.All))
             cmd.Options.Add(o);
     }
@@ -69,13 +83,47 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
 
     /// <summary>The model, fitted to the data (<see cref="ModelForData"/>): the data is loaded first, and its [C,H,W]
     /// is the input shape unless --input-shape is given; the caller owns the data <see cref="LoadData"/> returns.</summary>
-    public Classifier LoadModel(ParseResult p) =>
-        ModelForData.Load(ModelPath(p), new ModelOptions(Opts.ParseNormalization(p.GetValue(Mean), p.GetValue(Std)),
+    public Classifier LoadModel(ParseResult p)
+    {
+        var predicted = PredictedLabelsAsked(p);
+        var names = ReadClassNames(p);
+        model = ModelForData.Load(ModelPath(p), new ModelOptions(Opts.ParseNormalization(p.GetValue(Mean), p.GetValue(Std)),
             p.GetResult(InputShape) is { Implicit: false } ? Opts.ParseShape(p.GetValue(InputShape)!) : null,
             p.GetValue(Arch), p.GetValue(Classes), ModelBackends.Parse(p.GetValue(Backend)!),
-            MemoryFormats.Parse(p.GetValue(MemoryFormat)!), p.GetValue(CheckpointKey)), LoadData(p));
+            MemoryFormats.Parse(p.GetValue(MemoryFormat)!), p.GetValue(CheckpointKey)), RawData(p));
+        try
+        {
+            if (PredictedLabels.Apply(model, data!, predicted, names) is { } relabelled)
+            {
+                data!.Dispose();
+                data = relabelled;
+            }
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return model;
+    }
 
-    /// <summary>The data (loaded once; <see cref="LoadModel"/> loads it first).</summary>
-    public Dataset LoadData(ParseResult p) => data ??=
+    /// <summary>The data with the labels and class names asked for (after <see cref="LoadModel"/>, which loads it
+    /// first and replaces the labels by the model's predictions when asked); the caller owns it.</summary>
+    public Dataset LoadData(ParseResult p) => model is null && PredictedLabelsAsked(p)
+        ? throw new InvalidOperationException("predicted labels need the model loaded first")
+        : RawData(p);
+
+    /// <summary>The names of --class-names (their count is checked against the model's classes), or null.</summary>
+    public string[]? ReadClassNames(ParseResult p) => p.GetValue(ClassNames) is { } file ? ClassNamesFile.Read(file) : null;
+
+    /// <summary>The data as its files give it (loaded once).</summary>
+    private Dataset RawData(ParseResult p) => data ??=
         Opts.LoadData(p.GetValue(Data)!, p.GetValue(Split)!, p.GetValue(DataDir), p.GetValue(Limit), options: Transforms.Read(p));
+
+    private bool PredictedLabelsAsked(ParseResult p) => p.GetValue(Labels) switch
+    {
+        null or Dataset.LabelsFromDataset => false, // null: a command without --labels (predict)
+        Dataset.LabelsPredicted => true,
+        var other => throw new AdvexException($"--labels must be {Dataset.LabelsFromDataset} or {Dataset.LabelsPredicted} (got '{other}')"),
+    };
 }

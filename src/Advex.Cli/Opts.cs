@@ -24,6 +24,26 @@ public static class Opts
 
     public static Option<int?> Limit() => new("--limit") { Description = "use only the first N samples, in file order" };
 
+    public static Option<string> BatchSize() => new("--batch-size")
+    {
+        Description = "samples per batch, or auto: the largest batch whose peak memory fits --max-memory (results do not depend on it)",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public static Option<string?> MaxMemory() => new("--max-memory")
+    {
+        Description = "the peak memory the run may use, e.g. 4G or 512M (default: half of what the system and its cgroup can still " +
+                      "give); a larger batch shrinks, and a run where one sample does not fit is refused",
+    };
+
+    /// <summary>A batch size, or null for auto.</summary>
+    public static int? ParseBatchSize(string s) =>
+        s.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
+        : int.TryParse(s.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= 1 ? b
+        : throw new AdvexException($"--batch-size must be a positive whole number or auto (got '{s}')");
+
+    public static long? ParseMaxMemory(string? s) => s is null ? null : Evaluation.MemorySize.Parse(s, "max-memory");
+
     public static Option<string?> Json() => new("--json") { Description = "write the results as JSON to this file" };
 
     public static Option<bool> Quiet() => new("--quiet") { Description = "no progress bars" };

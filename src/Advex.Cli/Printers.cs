@@ -36,6 +36,18 @@ public static class Printers
         foreach (var f in figures) ui.Line($"wrote {f}");
     }
 
+    public static void Print(Ui ui, FeatureOutcome outcome)
+    {
+        var c = outcome.Comparison;
+        var table = new Table().Title($"Feature-space attack, ε = {c.Eps * 255:0.#}/255 (L∞), {c.FeatureDimensions}-d features")
+            .AddColumns("optimizer", "lr", "steps", "distance before", "distance after", "reduction", "L∞ ×255");
+        foreach (var r in c.Optimizers)
+            table.AddRow(r.Name, r.Lr.ToString(CultureInfo.InvariantCulture), r.Steps.ToString(CultureInfo.InvariantCulture),
+                $"{r.InitialDistance:F2}", $"{r.FinalDistance:F2}", $"{1 - r.FinalDistance / r.InitialDistance:P1}", $"{r.MaxLinf * 255:F2}");
+        ui.Write(table);
+        foreach (var f in outcome.Written) ui.Line($"wrote {f}");
+    }
+
     public static void Print(Ui ui, OptimizerOutcome outcome)
     {
         var c = outcome.Comparison;

@@ -21,13 +21,33 @@ public static class AttackCommand
         var targeted = new Option<string?>("--targeted") { Description = "random, least-likely or a class index" };
         var outDir = new Option<string>("--out") { Description = "output folder", Required = true };
         var count = new Option<int>("--grid") { Description = "samples shown in the PNG grid", DefaultValueFactory = _ => 10 };
-        var batch = new Option<int>("--batch-size") { Description = "batch size", DefaultValueFactory = _ => 256 };
+        var batch = Opts.BatchSize();
+        var maxMemory = Opts.MaxMemory();
         var seed = Opts.Seed();
         var quiet = Opts.Quiet();
         var attackOptions = new AttackOptions();
-        var cmd = new Command("attack", "Attack a dataset and save the adversarial images (IDX + PNG grid) with a JSON summary.")
+        var universal = new Option<string?>("--universal")
         {
-            attack, eps, targeted, outDir, count, batch, seed, quiet,
+            Description = "learn one universal perturbation instead: deepfool (Moosavi-Dezfooli et al. 2017) or sgd (Shafahi et al. 2020) " +
+                          "on the first --train-limit training images; its fooling rate on --split/--limit; saved as perturbation.npy/.png",
+        };
+        var trainLimit = new Option<int>("--train-limit") { Description = "universal: training images it learns on (first N of the train split)", DefaultValueFactory = _ => 1000 };
+        var passes = new Option<int>("--passes") { Description = "universal: passes over the training images", DefaultValueFactory = _ => 5 };
+        var foolingTarget = new Option<double>("--fooling-target") { Description = "universal deepfool: stop at this training fooling rate (1 − δ)", DefaultValueFactory = _ => 0.8 };
+        var beta = new Option<double>("--beta") { Description = "universal sgd: clip of each image's cross-entropy", DefaultValueFactory = _ => 9 };
+        var patch = new Option<int?>("--patch")
+        {
+            Description = "train a targeted adversarial patch for this class instead (Brown et al. 2017; expectation over location, scale, rotation) " +
+                          "on the first --train-limit training images; its success rate on --split/--limit; saved as patch.npy/.png",
+        };
+        var patchSize = new Option<double>("--patch-size") { Description = "patch: side as a fraction of the image side", DefaultValueFactory = _ => 0.3 };
+        var scales = new Option<string>("--scale") { Description = "patch: min,max scale of the side", DefaultValueFactory = _ => "0.8,1.2" };
+        var rotation = new Option<double>("--rotation") { Description = "patch: largest rotation, degrees", DefaultValueFactory = _ => 20 };
+        var epochs = new Option<int>("--epochs") { Description = "patch: training epochs", DefaultValueFactory = _ => 5 };
+        var cmd = new Command("attack", "Attack a dataset and save the adversarial images (IDX + PNG grid) with a JSON summary; or learn a universal perturbation (--universal) or an adversarial patch (--patch).")
+        {
+            attack, eps, targeted, outDir, count, batch, maxMemory, seed, quiet, universal, trainLimit, passes, foolingTarget, beta, patch, patchSize,
+            scales, rotation, epochs,
         };
         source.AddTo(cmd);
         attackOptions.AddTo(cmd);
@@ -35,6 +55,53 @@ public static class AttackCommand
         {
             var epsList = Opts.ParseEps(p.GetValue(eps)!);
             if (epsList.Length != 1) throw new AdvexException("--eps: attack takes one ε (use eval for a sweep)");
+            if (p.GetValue(patch) is { } target)
+            {
+                if (p.GetValue(universal) is not null) throw new AdvexException("--patch and --universal exclude each other");
+                var scale = Opts.ParseList(p.GetValue(scales)!, "--scale");
+                if (scale.Length != 2) throw new AdvexException("--scale takes two values: min,max");
+                var settings = attackOptions.Read(p);
+                var options = new Advex.Attacks.Patch.PatchOptions(target, p.GetValue(patchSize), scale[0], scale[1], p.GetValue(rotation),
+                    p.GetValue(epochs), Opts.ParseBatchSize(p.GetValue(batch)!) ?? 64, settings.Lr ?? 0.05);
+                if (p.GetValue(trainLimit) < 1) throw new AdvexException("--train-limit must be >= 1");
+                using var patchClaim = Outputs.Claim(ui, p.GetValue(outDir), "--out");
+                using var model = source.LoadModel(p);
+                if (target >= model.Classes) throw new AdvexException($"--patch: {target} is not a class of the model (0 … {model.Classes - 1})");
+                using var heldout = source.LoadData(p);
+                using var train = Opts.LoadData(p.GetValue(source.Data)!, "train", p.GetValue(source.DataDir), p.GetValue(trainLimit),
+                    options: source.Transforms.Read(p));
+                var summary = ui.Job("patch", progress => PatchWorkflow.Run(model, train, heldout, new PatchJob
+                {
+                    Options = options, Seed = p.GetValue(seed), OutDir = p.GetValue(outDir)!, Examples = p.GetValue(count),
+                }, progress));
+                ui.Line($"patch → class {summary.Target} ({summary.Shape[1]}×{summary.Shape[2]} px): success {summary.SuccessRate:P2} on {summary.Attempted} held-out images " +
+                        $"of other classes (without the patch {summary.CleanTargetRate:P2})");
+                ui.Line($"wrote {Path.GetFullPath(summary.Patch)}, {PatchWorkflow.ImageFile}, {PatchWorkflow.ExamplesFile} and {PatchWorkflow.SummaryFile}");
+                return 0;
+            }
+            if (p.GetValue(universal) is { } method)
+            {
+                var settings = attackOptions.Read(p);
+                var options = new Advex.Attacks.Universal.UniversalOptions(Advex.Attacks.Universal.UniversalOptions.ParseMethod(method),
+                    epsList[0], settings.Norm ?? Norm.Linf, p.GetValue(passes), settings.Steps ?? 50, settings.Overshoot ?? 0.02,
+                    p.GetValue(foolingTarget), Opts.ParseBatchSize(p.GetValue(batch)!) ?? 64,
+                    settings.StepSize, beta: p.GetValue(beta));
+                if (p.GetValue(trainLimit) < 1) throw new AdvexException("--train-limit must be >= 1");
+                using var universalClaim = Outputs.Claim(ui, p.GetValue(outDir), "--out");
+                using var model = source.LoadModel(p);
+                using var heldout = source.LoadData(p);
+                using var train = Opts.LoadData(p.GetValue(source.Data)!, "train", p.GetValue(source.DataDir), p.GetValue(trainLimit),
+                    options: source.Transforms.Read(p));
+                var summary = ui.Job("universal", progress => UniversalWorkflow.Run(model, train, heldout, new UniversalJob
+                {
+                    Options = options, Seed = p.GetValue(seed), OutDir = p.GetValue(outDir)!, Command = ui.CommandLine,
+                }, source.ModelPath(p), progress));
+                ui.Line($"universal {summary.Method} {summary.Norm} ε={summary.Eps}: fooling rate {summary.FoolingRate:P2} on {summary.HeldoutCount} held-out images " +
+                        $"(training {summary.TrainFoolingRate:P2} on {summary.TrainCount}); robust accuracy {summary.CleanAccuracy:P2} → {summary.RobustAccuracy:P2}; " +
+                        $"‖v‖∞ {summary.Linf:F3}, ‖v‖₂ {summary.L2:F3}");
+                ui.Line($"wrote {Path.GetFullPath(summary.Perturbation)}, {UniversalWorkflow.ImageFile}, {UniversalWorkflow.SummaryFile} and {UniversalWorkflow.HeldoutDir}/");
+                return 0;
+            }
             var name = p.GetValue(attack)!;
             var theAttack = AttackSweep.Build([name], epsList, attackOptions.Read(p)).Single();
             if (p.GetValue(count) < 1) throw new AdvexException("--grid must be >= 1");
@@ -45,7 +112,8 @@ public static class AttackCommand
             using var dataset = source.LoadData(p);
             Run(ui, classifier, dataset, theAttack, new EvalOptions
             {
-                BatchSize = p.GetValue(batch),
+                BatchSize = Opts.ParseBatchSize(p.GetValue(batch)!),
+                MaxMemory = Opts.ParseMaxMemory(p.GetValue(maxMemory)),
                 Seed = p.GetValue(seed),
                 Target = TargetMode.Parse(p.GetValue(targeted), classifier.Classes),
                 ExampleCount = p.GetValue(count),

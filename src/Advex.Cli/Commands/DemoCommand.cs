@@ -41,6 +41,7 @@ public static class DemoCommand
         var observer = new DemoObserver
         {
             Trained = r => Printers.Print(ui, r), Evaluated = r => Printers.Print(ui, r), Compared = r => Printers.Print(ui, r),
+            FeaturesCompared = r => Printers.Print(ui, r),
             AdvGanTrained = (j, r) => Printers.Print(ui, j, r), GanTrained = (j, r) => Printers.Print(ui, j, r), Reported = r => Printers.Print(ui, r),
         };
         var outcome = ui.Job("demo", progress => DemoWorkflow.Run(job, progress, observer));

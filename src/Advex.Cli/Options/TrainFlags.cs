@@ -37,7 +37,11 @@ public sealed class TrainFlags
     private readonly Option<double?> alpha = new("--alpha") { Description = $"attack step size ({TrainingMethodRegistry.AlphaHelp})" };
     private readonly Option<int?> advSteps = new("--adv-steps", "--steps") { Description = $"attack steps K of {TrainingMethodRegistry.StepsHelp}" };
     private readonly Option<double> beta = new("--beta") { Description = "TRADES β", DefaultValueFactory = _ => 6 };
-    private readonly Option<double> noise = new("--noise") { Description = "N-FGSM noise magnitude k (η ~ U(−k·ε, k·ε))", DefaultValueFactory = _ => 2 };
+    private readonly Option<double?> noise = new("--noise")
+    {
+        Description = "without --adv: Gaussian data augmentation σ (x + N(0, σ²), the base classifier of certify); " +
+                      "with --adv n-fgsm: the noise magnitude k (η ~ U(−k·ε, k·ε), default 2)",
+    };
     private readonly Option<double> gradAlign = new("--grad-align")
     {
         Description = $"GradAlign weight λ for {TrainingMethodRegistry.SingleStepNames} (Andriushchenko & Flammarion 2020; 0 = off)",
@@ -89,13 +93,16 @@ public sealed class TrainFlags
             LrSchedule = p.GetValue(schedule)!,
             Seed = p.GetValue(seed),
             Normalization = Opts.ParseNormalization(p.GetValue(mean), p.GetValue(std)),
+            NoiseSigma = p.GetValue(adv) is null ? p.GetValue(noise) ?? 0 : 0,
         }.Validate();
+        if (p.GetValue(adv) is { } a && a != "n-fgsm" && p.GetValue(noise) is not null)
+            throw new AdvexException("--noise with --adv is N-FGSM's k (--adv n-fgsm); Gaussian data augmentation (--noise σ) is for training without --adv");
         AdversarialTraining? hardening = null;
         if (p.GetValue(adv) is { } method)
             hardening = new AdversarialTraining(method,
                 p.GetValue(eps) ?? throw new AdvexException("--adv needs --eps"), p.GetValue(alpha),
                 p.GetValue(advSteps), p.GetValue(beta), p.GetValue(earlyStopping), p.GetValue(heldout),
-                p.GetValue(heldoutSteps), noise: p.GetValue(noise),
+                p.GetValue(heldoutSteps), noise: p.GetValue(noise) ?? 2,
                 gradAlign: p.GetValue(gradAlign));
         else if (p.GetValue(eps) is not null)
             throw new AdvexException("--eps needs --adv fgsm-rs|fgsm-ep|n-fgsm|pgd|trades");

@@ -44,17 +44,44 @@ public abstract record Attack
     /// backend) for an attack that needs its gradients, before any work is done.</summary>
     public void CheckModel(Classifier model)
     {
+        if (Eot > 1 && !SupportsEot)
+            throw AdvexException.About($"eot applies to attacks whose gradients are averaged over draws, not to {Name}", "eot");
         if (NeedsGradients && !model.HasGradients)
             throw new AdvexException(
                 $"attack {Name} needs input gradients, and the {model.Backend.Name()} backend running {model.DisplayName} " +
-                "gives none: use the torch backend, or a gradient-free attack (square)");
+                "gives none: use the torch backend, or a gradient-free attack (square, hsj)");
     }
 
     /// <summary>Hyper-parameters as reported in results (JSON <c>params</c>).</summary>
     public abstract IReadOnlyDictionary<string, object> Params { get; }
 
+    private readonly int eot = 1;
+
+    /// <summary>Expectation over transformation for randomized models (<see cref="Expectation"/>): every input
+    /// gradient is the mean over this many draws of the model's randomness; 1 (the default) is a plain gradient.</summary>
+    public int Eot
+    {
+        get => eot;
+        init => eot = Validation.Check.AtLeast(value, 1, "eot");
+    }
+
+    /// <summary>True when every gradient the attack takes goes through <see cref="Gradients"/>, so that
+    /// <see cref="Eot"/> applies (false for gradient-free attacks and for C&amp;W's own optimiser).</summary>
+    public virtual bool SupportsEot => NeedsGradients;
+
+    /// <summary>This attack with <paramref name="source"/>'s <see cref="Eot"/> (the <c>With…</c> variants build a new
+    /// attack from its options, which do not include it).</summary>
+    public Attack WithEotOf(Attack source) => Eot == source.Eot ? this : this with { Eot = source.Eot };
+
+    /// <summary><see cref="Params"/> plus <c>eot</c> when it is above 1, as recorded in run.json and the JSON.</summary>
+    public IReadOnlyDictionary<string, object> ReportedParams =>
+        Eot == 1 ? Params : new Dictionary<string, object>(Params) { ["eot"] = Eot };
+
     /// <summary>True when the attack works in L1 (<see cref="Norm.L1"/>); the others refuse it in <c>Run</c>.</summary>
     public virtual bool SupportsL1 => false;
+
+    /// <summary>True when the attack works in L0 (<see cref="Norm.L0"/>, FMN); the others refuse it in <c>Run</c>.</summary>
+    public virtual bool SupportsL0 => false;
 
     /// <summary>The attack itself: returns candidate adversarial inputs for x (may leave the ball; Run projects).</summary>
     /// <param name="context">the rows' dataset indices (keying every random number drawn for them) and work
@@ -80,10 +107,12 @@ public abstract record Attack
     public void CheckBudget(Classifier model)
     {
         if (Norm == Norm.L1 && !SupportsL1) throw new AdvexException($"{Name} supports the norms linf and l2, not l1");
+        if (Norm == Norm.L0 && !SupportsL0)
+            throw new AdvexException($"{Name} supports the norms linf{(SupportsL1 ? ", l2 and l1" : " and l2")}, not l0");
         if (!IsBounded) return;
         var width = model.Upper - model.Lower;
         var d = model.InputShape.Aggregate(1L, (a, b) => a * b);
-        var limit = Norm switch { Norm.Linf => width, Norm.L2 => width * Math.Sqrt(d), _ => width * d };
+        var limit = Norm switch { Norm.Linf => width, Norm.L2 => width * Math.Sqrt(d), Norm.L1 => width * d, _ => d };
         if (Eps > limit + 1e-9)
             throw new AdvexException(
                 $"eps {Eps.ToString(CultureInfo.InvariantCulture)} of {Name} is above " +
@@ -112,6 +141,8 @@ public abstract record Attack
         var x0 = x.detach();
         Tensor adv;
         CascadeTrace? trace;
+        using var expectation = Expectation.Over(Eot, unchecked((long)CounterRng.Key(context.Seed, CounterRng.Hash("eot:" + Name),
+            (ulong)context.Indices.FirstOrDefault())));
         using (no_grad())
         {
             var (perturbed, t) = PerturbWithTrace(model, x0, goal, context.Stream(Name));
@@ -128,6 +159,8 @@ public abstract record Attack
         var result = new AttackResult(adv, predictions, success, LpBall.LinfNorms(delta), LpBall.L2Norms(delta))
         {
             Cascade = trace,
+            L1 = LpBall.L1Norms(delta).MoveToOuterDisposeScope(),
+            L0 = LpBall.L0Norms(delta).MoveToOuterDisposeScope(),
         };
         result.Adversarial.MoveToOuterDisposeScope();
         result.Predictions.MoveToOuterDisposeScope();

@@ -29,15 +29,22 @@ public static class AttackRegistry
         ["fab"] = new(true, (eps, s) => new Fab(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1)),
         ["fab-t"] = new(true, (eps, s) => TargetSweep.FabT(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100)),
         ["autoattack"] = new(true, (eps, s) => new AutoAttack(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100, s.Restarts ?? 1,
-            queries: s.Queries ?? 5000)),
+            queries: s.Queries ?? 5000, version: Version(s.Version))),
         ["autoattack-apgd"] = new(true, (eps, s) => new AutoAttack(eps, s.Norm ?? Norm.Linf, s.Steps ?? 100,
             s.Restarts ?? 1, version: AutoAttackVersion.Apgd)),
+        ["hsj"] = new(false, (_, s) => new HopSkipJump(s.Norm ?? Norm.L2, s.Queries ?? 1000, s.Steps ?? 64)),
+        ["fmn"] = new(false, (_, s) => new Fmn(s.Norm ?? Norm.L2, s.Steps ?? 100, s.StepSize ?? 1.0)),
+        ["ead"] = new(false, (_, s) => new Ead(s.Steps ?? 100, s.Lr ?? 0.01, s.C ?? 1e-3, s.BinarySearchSteps ?? 9,
+            s.Beta ?? 1e-3, s.Kappa ?? 0)),
         // bounded when ε is finite; new OptimizerAttack(+∞, ...) is the unbounded (box-only) form
         ["optim"] = new(true, (eps, s) => new OptimizerAttack(eps, OptimizerKinds.Parse(s.Optimizer ?? "adam"),
             s.Lr ?? 0.01, s.Steps ?? 100, s.Norm ?? Norm.Linf)),
         // the attack is a trained generator, loaded from a file or an advgan train folder
         ["advgan"] = new(true, (eps, s) => AdvGan.Load(s.Generator ?? throw AdvexException.About(
             "advgan needs generator, a generator file or the folder an AdvGAN training wrote", "generator"), eps)),
+        // a saved universal perturbation (attack --universal), added to every input
+        ["universal"] = new(true, (eps, s) => Universal.UniversalAttack.Load(s.Perturbation ?? throw AdvexException.About(
+            "universal needs perturbation, the .npy file attack --universal wrote", "perturbation"), eps, s.Norm ?? Norm.Linf)),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;
@@ -47,8 +54,21 @@ public static class AttackRegistry
     /// <summary>True when the attack has an ε budget (false for minimisation attacks such as C&amp;W).</summary>
     public static bool IsBounded(string name) => Get(name).Bounded;
 
-    public static Attack Create(string name, double eps, AttackSettings? settings = null) =>
-        Get(name).Create(eps, settings ?? new AttackSettings());
+    /// <summary>The attack <paramref name="name"/> at ε with the settings that apply to it (<c>eot</c> applies to
+    /// every attack whose gradients go through the gradient helper; the others refuse it when run).</summary>
+    public static Attack Create(string name, double eps, AttackSettings? settings = null)
+    {
+        var s = settings ?? new AttackSettings();
+        var attack = Get(name).Create(eps, s);
+        return s.Eot is { } draws ? attack with { Eot = draws } : attack;
+    }
+
+    private static AutoAttackVersion Version(string? version) => version?.ToLowerInvariant() switch
+    {
+        null or "standard" => AutoAttackVersion.Standard,
+        "rand" => AutoAttackVersion.Rand,
+        _ => throw AdvexException.About($"unknown AutoAttack version '{version}' (expected standard or rand)", "version"),
+    };
 
     private static Entry Get(string name) =>
         Entries.TryGetValue(name, out var e)

@@ -15,4 +15,13 @@ public sealed record AttackResult(
 {
     /// <summary>For cascades (AutoAttack): which stage broke each sample, and what each stage cost.</summary>
     public CascadeTrace? Cascade { get; init; }
+
+    /// <summary>Per-sample ‖x' − x‖₁ [N] (set by <c>Attack.Run</c>).</summary>
+    public Tensor? L1 { get; init; }
+
+    /// <summary>Per-sample ‖x' − x‖₀ [N], the number of changed coordinates (set by <c>Attack.Run</c>).</summary>
+    public Tensor? L0 { get; init; }
+
+    /// <summary>The per-sample norms in <paramref name="norm"/> (L1 and L0 when <c>Attack.Run</c> set them).</summary>
+    public Tensor? Norms(Norm norm) => norm switch { Norm.Linf => Linf, Norm.L2 => L2, Norm.L1 => L1, _ => L0 };
 }

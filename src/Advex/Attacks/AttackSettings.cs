@@ -19,6 +19,14 @@ public sealed record AttackSettings
     public string? Optimizer { get; init; }
     public double? Overshoot { get; init; }
     public string? Generator { get; init; }
-    /// <summary>Query budget of the score-based black-box attack (Square).</summary>
+    /// <summary>A saved universal perturbation (<c>.npy</c>) for the <c>universal</c> attack.</summary>
+    public string? Perturbation { get; init; }
+    /// <summary>Query budget of the black-box attacks (Square, HopSkipJump).</summary>
     public int? Queries { get; init; }
+    /// <summary>EAD's L1 weight β.</summary>
+    public double? Beta { get; init; }
+    /// <summary>Expectation over transformation: draws of a randomized model each gradient averages over.</summary>
+    public int? Eot { get; init; }
+    /// <summary>AutoAttack's version: <c>standard</c> or <c>rand</c>.</summary>
+    public string? Version { get; init; }
 }

@@ -20,7 +20,7 @@ public static class AttackSweep
             if (eps.Count == 0) throw new AdvexException($"{name} needs at least one eps");
             var first = AttackRegistry.Create(name, eps[0], settings);
             attacks.Add(first);
-            attacks.AddRange(eps.Skip(1).Select(first.WithEps));
+            attacks.AddRange(eps.Skip(1).Select(e => first.WithEps(e).WithEotOf(first)));
         }
         return attacks;
     }

@@ -14,6 +14,11 @@ public enum AutoAttackVersion
     /// <summary>The two APGD stages only, APGD-CE then APGD-T (<c>autoattack-apgd</c>; Advex's
     /// <c>autoattack</c> before the standard version).</summary>
     Apgd,
+
+    /// <summary>For randomized defenses (<c>autoattack --version rand</c>): APGD-CE then APGD-DLR, untargeted, each
+    /// gradient averaged over 20 draws of the model (EoT, <see cref="Attack.Eot"/>), as the original's
+    /// <c>version='rand'</c>.</summary>
+    Rand,
 }
 
 /// <summary>
@@ -46,9 +51,13 @@ public sealed record AutoAttack : Attack
         TargetClasses = Check.AtLeast(targetClasses, 1, "target classes");
         Queries = Check.AtLeast(queries, 1, "queries");
         Version = version;
+        if (version == AutoAttackVersion.Rand) Eot = RandDraws;
     }
 
-    public override string Name => Version == AutoAttackVersion.Standard ? "autoattack" : "autoattack-apgd";
+    /// <summary>The draws each gradient of the rand version averages over (the original's <c>eot_iter</c>).</summary>
+    public const int RandDraws = 20;
+
+    public override string Name => Version == AutoAttackVersion.Apgd ? "autoattack-apgd" : "autoattack";
     public override Norm Norm { get; }
     public override double Eps { get; }
     public int Steps { get; }
@@ -59,9 +68,12 @@ public sealed record AutoAttack : Attack
     public override bool IsRandomized => true;
 
     /// <summary>The ordered stages this attack runs.</summary>
-    public IReadOnlyList<Attack> Stages => Version == AutoAttackVersion.Standard
-        ? Standard(Norm, Eps, Steps, Restarts, TargetClasses, Queries)
-        : ApgdStages(Norm, Eps, Steps, Restarts, TargetClasses);
+    public IReadOnlyList<Attack> Stages => Version switch
+    {
+        AutoAttackVersion.Standard => Standard(Norm, Eps, Steps, Restarts, TargetClasses, Queries),
+        AutoAttackVersion.Rand => RandStages(Norm, Eps, Steps, Restarts),
+        _ => ApgdStages(Norm, Eps, Steps, Restarts, TargetClasses),
+    };
 
     public override IReadOnlyDictionary<string, object> Params
     {
@@ -69,7 +81,7 @@ public sealed record AutoAttack : Attack
         {
             var p = new Dictionary<string, object>
             {
-                ["version"] = Version == AutoAttackVersion.Standard ? "standard" : "apgd",
+                ["version"] = Version.ToString().ToLowerInvariant(),
                 ["attacks"] = string.Join(",", Stages.Select(s => s.Name)), ["steps"] = Steps, ["restarts"] = Restarts,
                 ["target_classes"] = TargetClasses,
             };
@@ -99,6 +111,14 @@ public sealed record AutoAttack : Attack
     [
         new Apgd(eps, norm, ApgdLoss.CrossEntropy, steps, restarts, earlyStop: true),
         TargetSweep.ApgdT(eps, norm, steps, restarts, targetClasses),
+    ];
+
+    /// <summary>APGD-CE then APGD-DLR, untargeted (the <see cref="AutoAttackVersion.Rand"/> version; its EoT comes
+    /// from the AutoAttack's own <see cref="Attack.Eot"/>, which every stage's gradients inherit).</summary>
+    public static IReadOnlyList<Attack> RandStages(Norm norm, double eps, int steps = 100, int restarts = 1) =>
+    [
+        new Apgd(eps, norm, ApgdLoss.CrossEntropy, steps, restarts, earlyStop: true),
+        new Apgd(eps, norm, ApgdLoss.Dlr, steps, restarts, earlyStop: true),
     ];
 
     protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>

@@ -29,7 +29,7 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed record CarliniWagnerL2 : Attack
 {
-    private const double Beta1 = 0.9, Beta2 = 0.999, AdamEps = 1e-8, AtanhLimit = 1 - 1e-6, Unbounded = 1e10;
+    private const double Beta1 = 0.9, Beta2 = 0.999, AdamEps = 1e-8, AtanhLimit = 1 - 1e-6;
 
     public CarliniWagnerL2(int steps = 100, double c = 1e-3, double kappa = 0, int binarySearchSteps = 9, double lr = 0.1)
     {
@@ -48,6 +48,9 @@ public sealed record CarliniWagnerL2 : Attack
     public int BinarySearchSteps { get; }
     public double Lr { get; }
 
+    /// <summary>Its Adam step differentiates the model itself, outside <see cref="Gradients"/>.</summary>
+    public override bool SupportsEot => false;
+
     public override IReadOnlyDictionary<string, object> Params => new Dictionary<string, object>
     {
         ["steps"] = Steps, ["c"] = C, ["kappa"] = Kappa, ["binary_search_steps"] = BinarySearchSteps, ["lr"] = Lr,
@@ -58,24 +61,17 @@ public sealed record CarliniWagnerL2 : Attack
         var n = x.shape[0];
         var best = x.clone();
         var bestL2 = full(n, double.PositiveInfinity, dtype: x.dtype);
-        var c = full(n, C, dtype: x.dtype);
-        var lower = zeros(n, dtype: x.dtype);
-        var upper = full(n, Unbounded, dtype: x.dtype);
+        using var search = new ConstantSearch(n, C, x.dtype);
         for (var round = 0; round < BinarySearchSteps; round++)
         {
             using var scope = NewDisposeScope();
-            var (adv, l2, found) = Minimise(model, x, goal, c, context);
+            var (adv, l2, found) = Minimise(model, x, goal, search.C, context);
             var better = found & l2.lt(bestL2);
-            var up = where(found, minimum(upper, c), upper);
-            var low = where(found, lower, maximum(lower, c));
-            var cNext = where(up.lt(Unbounded / 10), (low + up) / 2, c * 10);
             Iterates.Replace(ref best, where(LpBall.Broadcast(better, x), adv, best));
             Iterates.Replace(ref bestL2, where(better, l2, bestL2));
-            Iterates.Replace(ref upper, up);
-            Iterates.Replace(ref lower, low);
-            Iterates.Replace(ref c, cNext);
+            search.Update(found);
         }
-        foreach (var t in new[] { bestL2, c, lower, upper }) t.Dispose();
+        bestL2.Dispose();
         return best;
     }
 

@@ -62,6 +62,18 @@ public sealed record OptimizerTrace(
 
     /// <summary>Mean L2 norm of the returned perturbations.</summary>
     public double MeanL2 => L2.Length == 0 ? 0 : L2.Average();
+
+    /// <summary>The trace of all the samples of consecutive batches: per-iteration means weighted by batch size, the
+    /// per-sample arrays concatenated (the attack treats every sample on its own, so this equals one big batch).</summary>
+    public static OptimizerTrace Concat(IReadOnlyList<OptimizerTrace> parts)
+    {
+        if (parts.Count == 1) return parts[0];
+        var n = parts.Sum(p => p.Success.Length);
+        double[] Mean(Func<OptimizerTrace, double[]> curve) => Enumerable.Range(0, curve(parts[0]).Length)
+            .Select(k => parts.Sum(p => curve(p)[k] * p.Success.Length) / n).ToArray();
+        return new OptimizerTrace(Mean(p => p.Loss), Mean(p => p.TargetProbability),
+            [.. parts.SelectMany(p => p.FirstSuccessIteration)], [.. parts.SelectMany(p => p.Success)], [.. parts.SelectMany(p => p.L2)]);
+    }
 }
 
 /// <summary>
@@ -150,7 +162,7 @@ public sealed record OptimizerAttack : Attack
         AttackContext? context = null)
     {
         using var delta = new Parameter(zeros_like(x), requires_grad: true);
-        using var optimizer = Create(delta);
+        using var optimizer = DeltaOptimizer.Create(Optimizer, delta, Lr);
         for (var k = 0; k < Steps; k++)
         {
             Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
@@ -184,11 +196,4 @@ public sealed record OptimizerAttack : Attack
         var projected = IsBounded ? LpBall.Project(candidate, x0, Eps, Norm) : candidate;
         return projected.clamp(model.Lower, model.Upper).MoveToOuterDisposeScope();
     }
-
-    private OptimizerHelper Create(Parameter delta) => Optimizer switch
-    {
-        OptimizerKind.Sgd => optim.SGD([delta], Lr),
-        OptimizerKind.RmsProp => optim.RMSProp([delta], Lr),
-        _ => optim.Adam([delta], Lr),
-    };
 }

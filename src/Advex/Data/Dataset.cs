@@ -21,7 +21,7 @@ public sealed class Dataset : IDisposable
         LabelSource = labelSource ?? spec;
         if (pixels.LongLength != (long)labels.Length * channels * height * width)
             throw new AdvexException($"data {spec}: {labels.Length} labels but {pixels.LongLength} pixel bytes");
-        CheckLabels(labels, classNames.Length, $"{spec} has {classNames.Length} classes");
+        if (classNames.Length > 0) CheckLabels(labels, classNames.Length, $"{spec} has {classNames.Length} classes");
         this.pixels = tensor(pixels, [labels.Length, channels, height, width], ScalarType.Byte);
         this.labels = tensor(labels, ScalarType.Int64);
         Count = labels.Length;
@@ -33,6 +33,39 @@ public sealed class Dataset : IDisposable
         Split = split;
         LabelArray = labels;
         ClassNamesKnown = classNamesKnown;
+    }
+
+    /// <summary>False for an unlabelled set (<c>images:</c> files directly in the folder), made with no class names
+    /// and every label 0. Whatever needs labels refuses it (<see cref="RequireLabels"/>) unless they are taken from a
+    /// model's predictions.</summary>
+    public bool Labelled => ClassNames.Length > 0;
+
+    /// <summary>Where the labels came from: <c>dataset</c> (the files) or <c>predicted</c> (a model's clean
+    /// predictions, see <c>Models.PredictedLabels</c>).</summary>
+    public string Labels { get; init; } = LabelsFromDataset;
+
+    public const string LabelsFromDataset = "dataset";
+    public const string LabelsPredicted = "predicted";
+
+    /// <summary>Refuses an unlabelled set, suggesting the model's predictions as labels.</summary>
+    public void RequireLabels()
+    {
+        if (!Labelled)
+            throw AdvexException.About(
+                $"data {Spec} is unlabelled (its images sit directly in the folder): take each sample's label from the model's prediction with labels {LabelsPredicted}",
+                "labels");
+    }
+
+    /// <summary>The same samples with other labels and class names (e.g. a model's predictions); a new object.</summary>
+    public Dataset Relabel(long[] newLabels, string[] classNames, string labels)
+    {
+        if (newLabels.Length != Count) throw new AdvexException($"data {Spec}: {newLabels.Length} labels for {Count} samples");
+        using var p = pixels.contiguous();
+        return new Dataset(p.data<byte>().ToArray(), newLabels, Channels, Height, Width, classNames, Spec, Split, true,
+            labels == LabelsPredicted ? "the model's predictions" : LabelSource)
+        {
+            Format = Format, SampleNames = SampleNames, RecordLabels = RecordLabels, Labels = labels,
+        };
     }
 
     /// <summary>The file format the samples came from (<see cref="DataFormat"/>), so outputs can be written in it.</summary>
@@ -104,7 +137,7 @@ public sealed class Dataset : IDisposable
             Spec, Split, ClassNamesKnown, LabelSource)
         {
             Format = Format, SampleNames = SampleNames?.Skip(start).Take(count).ToArray(),
-            RecordLabels = RecordLabels?.Skip(start).Take(count).ToArray(),
+            RecordLabels = RecordLabels?.Skip(start).Take(count).ToArray(), Labels = Labels,
         };
     }
 

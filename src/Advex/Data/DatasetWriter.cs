@@ -54,6 +54,8 @@ public static class DatasetWriter
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             ImageEncoder.SavePng(path, new Planes(data.Channels, data.Height, data.Width, pixels.AsSpan(i * size, size).ToArray()));
         }
-        foreach (var cls in data.ClassNames) Directory.CreateDirectory(Path.Combine(root, cls));
+        // an empty folder per class keeps the class list when read back; predicted labels are not the folder layout
+        if (data.Labels == Dataset.LabelsFromDataset)
+            foreach (var cls in data.ClassNames) Directory.CreateDirectory(Path.Combine(root, cls));
     }
 }

@@ -18,7 +18,11 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
 {
     private sealed record Outcome(long[] Adv, bool[] Success, bool[] Robust, bool[] Attacked, float[] L2, float[] Linf,
         long[] Gradients, long[] Queries, float[] Min, float[] Max, int[] NonFinite, double Seconds,
-        bool?[] RobustMoreSteps, bool?[] Reproducible, CascadeTrace?[] Trace, int[] TraceRow);
+        bool?[] RobustMoreSteps, bool?[] Reproducible, CascadeTrace?[] Trace, int[] TraceRow)
+    {
+        /// <summary>L1/L0 runs: each sample's norm in the run's norm.</summary>
+        public float?[]? Norm { get; init; }
+    }
 
     public List<SampleRecord> Run(List<List<ExampleImage>>? images)
     {
@@ -67,6 +71,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
                     StageGradients = o.Trace[i]?.Gradients[o.TraceRow[i]],
                     StageQueries = o.Trace[i]?.Queries[o.TraceRow[i]],
                     StageSeconds = o.Trace[i] is { } t ? t.Seconds.Select(sec => sec / t.BrokenBy.Length).ToArray() : null,
+                    Norm = o.Norm?[i],
                 });
             }
         return records;
@@ -117,6 +122,8 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
         var robustMore = new bool?[n];
         var reproducible = new bool?[n];
         var trace = new CascadeTrace?[n];
+        var sparse = attack.Norm is Norm.L1 or Norm.L0;
+        var norm = new float?[n];
         var traceRow = new int[n];
         var xMin = x.flatten(1).amin([1]).data<float>().ToArray();
         var xMax = x.flatten(1).amax([1]).data<float>().ToArray();
@@ -142,6 +149,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
                 var ok = result.Success.data<bool>().ToArray();
                 var l2s = result.L2.data<float>().ToArray();
                 var linfs = result.Linf.data<float>().ToArray();
+                var own = sparse ? result.Norms(attack.Norm)?.to_type(ScalarType.Float32).data<float>().ToArray() : null;
                 var flat = result.Adversarial.flatten(1);
                 var mins = flat.amin([1]).data<float>().ToArray();
                 var maxs = flat.amax([1]).data<float>().ToArray();
@@ -151,6 +159,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
                     var i = (int)rows[k];
                     (adv[i], success[i], l2[i], linf[i]) = (pred[k], ok[k], l2s[k], linfs[k]);
                     (min[i], max[i], nonFinite[i]) = (mins[k], maxs[k], (int)bad[k]);
+                    if (own is not null) norm[i] = own[k];
                     gradients[i] = context.GradientCounts[i] - gradientsBefore[i];
                     (trace[i], traceRow[i]) = (result.Cascade, k);
                     queries[i] = context.QueryCounts[i] - queriesBefore[i];
@@ -166,7 +175,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
         var robust = Enumerable.Range(0, n).Select(i => attackedRows[i] ? adv[i] == labels[i] : false).ToArray();
         if (!options.Cascade) robust = adv.Select((p, i) => p == labels[i]).ToArray();
         return new Outcome(adv, success, robust, attackedRows, l2, linf, gradients, queries, min, max, nonFinite, seconds,
-            robustMore, reproducible, trace, traceRow);
+            robustMore, reproducible, trace, traceRow) { Norm = sparse ? norm : null };
     }
 
     /// <summary>A bounded attack at ε = 0 can only return x itself (<c>Attack.Run</c> projects onto the ε-ball;
@@ -218,7 +227,7 @@ internal sealed class BatchEvaluation(Classifier model, Dataset data, long[] idx
         if (picked.Length == 0) return;
         using var scope = NewDisposeScope();
         using var t = tensor(picked, ScalarType.Int64);
-        var more = attack.WithMoreSteps()!.Run(model, x.index_select(0, t), goal.Select(t), context.Select(t));
+        var more = attack.WithMoreSteps()!.WithEotOf(attack).Run(model, x.index_select(0, t), goal.Select(t), context.Select(t));
         var pred = more.Predictions.data<long>().ToArray();
         for (var k = 0; k < picked.Length; k++) into[picked[k]] = pred[k] == labels[picked[k]];
     }

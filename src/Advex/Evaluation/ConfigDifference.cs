@@ -15,6 +15,9 @@ public static class ConfigDifference
     /// <summary>The first difference as <c>field: A vs B</c>, or null when the configurations are equal.</summary>
     public static string? Between(RunConfig a, RunConfig b) => First(Comparable(a), Comparable(b), "");
 
+    /// <summary>The same comparison for a certification (randomized smoothing) configuration.</summary>
+    public static string? Between(Smoothing.CertifyConfig a, Smoothing.CertifyConfig b) => First(Comparable(a), Comparable(b), "");
+
     /// <summary>How a data spec is recorded: its kind, and for a folder spec the folder's real path.</summary>
     public static string ResolveSpec(string spec)
     {
@@ -43,10 +46,10 @@ public static class ConfigDifference
         }
     }
 
-    private static JsonNode Comparable(RunConfig c)
+    private static JsonNode Comparable<TConfig>(TConfig c) where TConfig : notnull
     {
         var node = JsonSerializer.SerializeToNode(c, RecordJson.Line)!;
-        node["data"]!["spec"] = SpecKind(c.Data.Spec);
+        node["data"]!["spec"] = SpecKind(node["data"]!["spec"]!.GetValue<string>());
         return node;
     }
 

@@ -25,7 +25,7 @@ public static class EvalAggregate
             Model = new ModelInfo(manifest.ModelPath, config.Model.Kind, config.Model.Architecture, config.Model.Classes,
                 config.Model.InputShape, config.Model.Mean, config.Model.Std, config.Model.Backend, config.Model.MemoryFormat,
                 config.Model.CheckpointEntry),
-            Data = new DataInfo(config.Data.Spec, config.Data.Split, n),
+            Data = new DataInfo(config.Data.Spec, config.Data.Split, n, config.Labels),
             Seed = config.Seed,
             Runs = runs,
             WorstCase = WorstCases(config, runs, byRun),
@@ -46,6 +46,7 @@ public static class EvalAggregate
         var attacked = s.Where(r => r.Attacked).ToArray();
         var broken = attacked.Where(r => r.Success).ToArray();
         var brokenL2 = broken.Select(r => (double)r.L2).Order().ToArray();
+        var brokenNorm = broken.Select(r => (double)r.NormIn(spec.Norm)).Order().ToArray();
         var seconds = s.Sum(r => r.Seconds);
         return new RunResult
         {
@@ -62,6 +63,8 @@ public static class EvalAggregate
             MeanLinf = broken.Length == 0 ? 0 : broken.Average(r => (double)r.Linf),
             MaxLinf = s.Max(r => r.Linf),
             MaxL2 = s.Max(r => r.L2),
+            MeanNorm = brokenNorm.Length == 0 ? 0 : brokenNorm.Average(),
+            MedianNorm = brokenNorm.Length == 0 ? 0 : Median(brokenNorm),
             Seconds = seconds,
             ImagesPerSecond = seconds > 0 ? n / seconds : 0,
             Count = n,
@@ -99,7 +102,7 @@ public static class EvalAggregate
 
     /// <summary>Per sample, robust at ε under a minimisation attack: correct before, and not fooled within ε.</summary>
     private static bool[] RobustAt(RunSpec spec, SampleRecord[] s, double eps) =>
-        s.Select(r => r.Clean == r.Label && (r.Robust || (spec.Norm == "linf" ? r.Linf : r.L2) > eps + 1e-6)).ToArray();
+        s.Select(r => r.Clean == r.Label && (r.Robust || r.NormIn(spec.Norm) > eps + 1e-6)).ToArray();
 
     /// <summary>Per (ε, norm): a sample is robust only if every attack failed on it (minimisation attacks scored at ε).</summary>
     private static List<WorstCase> WorstCases(RunConfig config, List<RunResult> runs, List<SampleRecord[]> byRun)

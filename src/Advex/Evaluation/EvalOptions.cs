@@ -5,8 +5,13 @@ using Advex.Validation;
 /// <summary>Options of a robustness evaluation.</summary>
 public sealed record EvalOptions
 {
-    /// <summary>Samples per batch; the records do not depend on it.</summary>
-    public int BatchSize { get; init; } = 256;
+    /// <summary>Samples per batch, or null for auto: the largest batch whose peak memory fits
+    /// <see cref="MaxMemory"/> (<see cref="BatchPlanner"/>); the records do not depend on it.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>The peak resident memory in bytes the evaluation may reach, or null for
+    /// <see cref="BatchPlanner.DefaultBudget"/>; a batch that would exceed it shrinks.</summary>
+    public long? MaxMemory { get; init; }
     public int Seed { get; init; }
     public TargetMode Target { get; init; } = TargetMode.None;
     /// <summary>How many of the first samples to keep as example images per run.</summary>
@@ -31,7 +36,8 @@ public sealed record EvalOptions
 
     public EvalOptions Validate()
     {
-        Check.AtLeast(BatchSize, 1, "batch-size");
+        if (BatchSize is { } b) Check.AtLeast(b, 1, "batch-size");
+        if (MaxMemory is <= 0) throw AdvexException.About($"max-memory must be positive (got {MaxMemory})", "max-memory");
         Check.AtLeast(ExampleCount, 0, "examples");
         return this;
     }

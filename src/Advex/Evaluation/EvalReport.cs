@@ -26,7 +26,8 @@ public sealed record EvalReport
 public sealed record ModelInfo(string Path, string Kind, string? Architecture, int Classes, long[] InputShape,
     double[]? Mean, double[]? Std, string? Backend = null, string? MemoryFormat = null, string? CheckpointEntry = null);
 
-public sealed record DataInfo(string Spec, string Split, int Count);
+/// <param name="Labels"><c>dataset</c>, or <c>predicted</c> (each sample's label is the model's clean prediction)</param>
+public sealed record DataInfo(string Spec, string Split, int Count, string Labels = Data.Dataset.LabelsFromDataset);
 
 public sealed record RunResult
 {
@@ -45,6 +46,10 @@ public sealed record RunResult
     public required double MaxLinf { get; init; }
     /// <summary>The largest L2 norm of a perturbation (for the within-ε check of L2 runs).</summary>
     public double MaxL2 { get; init; }
+    /// <summary>Mean and median norm of the successful perturbations in the run's own norm (L∞, L2, L1 or L0: the
+    /// norm a minimum-norm attack minimises).</summary>
+    public double MeanNorm { get; init; }
+    public double MedianNorm { get; init; }
     public required double Seconds { get; init; }
     public required double ImagesPerSecond { get; init; }
     public int Count { get; init; }

@@ -19,10 +19,24 @@ public static class RecordFile
     /// <param name="shard">the folder's shard (null: all samples)</param>
     public static (List<SampleRecord> Records, long ValidLength) Read(string path, RunConfig config, Shard? shard)
     {
-        var records = new List<SampleRecord>();
+        var lineOf = new Dictionary<(long, int), int>();
+        return Read<SampleRecord>(path, "sample record", (r, line) =>
+        {
+            if (RecordCheck.Problem(r, config, shard) is { } problem) return $": {problem}";
+            if (lineOf.TryGetValue((r.Index, r.Run), out var first)) return $" repeats sample {r.Index} ({r.Attack}) of line {first}";
+            lineOf[(r.Index, r.Run)] = line;
+            return null;
+        });
+    }
+
+    /// <summary>The complete records of any one-record-per-line file (a certification's too); <paramref name="problem"/>
+    /// gives what is wrong with the record on a line (appended to "PATH line N"), or null.</summary>
+    public static (List<TRecord> Records, long ValidLength) Read<TRecord>(string path, string what, Func<TRecord, int, string?> problem)
+        where TRecord : class
+    {
+        var records = new List<TRecord>();
         if (!File.Exists(path)) return (records, 0);
         var bytes = File.ReadAllBytes(path);
-        var lineOf = new Dictionary<(long, int), int>();
         long valid = 0;
         var start = 0;
         var line = 0;
@@ -32,22 +46,18 @@ public static class RecordFile
             line++;
             var last = end < 0 || end == bytes.Length - 1;
             if (end < 0) end = bytes.Length; // no final newline: whole if it parses, else torn
-            SampleRecord? r;
+            TRecord? r;
             try
             {
-                r = JsonSerializer.Deserialize<SampleRecord>(bytes.AsSpan(start, end - start), RecordJson.Line);
+                r = JsonSerializer.Deserialize<TRecord>(bytes.AsSpan(start, end - start), RecordJson.Line);
             }
             catch (JsonException e)
             {
                 if (last && !IsJson(bytes.AsSpan(start, end - start))) break; // a torn last line
-                throw new AdvexException($"{path} line {line} is not a sample record ({JsonProblem.Describe(e)})");
+                throw new AdvexException($"{path} line {line} is not a {what} ({JsonProblem.Describe(e)})");
             }
-            if (r is null) throw new AdvexException($"{path} line {line} is not a sample record (null)");
-            if (RecordCheck.Problem(r, config, shard) is { } problem)
-                throw new AdvexException($"{path} line {line}: {problem}");
-            if (lineOf.TryGetValue((r.Index, r.Run), out var first))
-                throw new AdvexException($"{path} line {line} repeats sample {r.Index} ({r.Attack}) of line {first}");
-            lineOf[(r.Index, r.Run)] = line;
+            if (r is null) throw new AdvexException($"{path} line {line} is not a {what} (null)");
+            if (problem(r, line) is { } p) throw new AdvexException($"{path} line {line}{p}");
             records.Add(r);
             start = end + 1;
             valid = Math.Min(start, bytes.Length);
@@ -85,7 +95,7 @@ public static class RecordFile
 
     /// <summary>Appends records as complete lines and flushes them to disk (first ending a last line that lacks
     /// its newline).</summary>
-    public static void Append(string path, IEnumerable<SampleRecord> records)
+    public static void Append<TRecord>(string path, IEnumerable<TRecord> records)
     {
         var text = new StringBuilder();
         if (EndsWithoutNewline(path)) text.Append('\n');

@@ -45,7 +45,8 @@ public sealed record RobustnessEvaluator
         };
     }
 
-    /// <summary>The records of the given dataset indices (in batches of <see cref="EvalOptions.BatchSize"/>);
+    /// <summary>The records of the given dataset indices (in batches of <see cref="EvalOptions.BatchSize"/>, planned
+    /// by <see cref="BatchPlanner"/> when it is auto);
     /// example images of the first samples are added to <paramref name="examples"/>.</summary>
     public List<SampleRecord> Records(Classifier model, Dataset data, IReadOnlyList<Attack> attacks,
         EvalOptions options, long[] indices, List<ExampleRow>? examples = null)
@@ -60,17 +61,18 @@ public sealed record RobustnessEvaluator
         }
         if (options.Cascade && attacks.FirstOrDefault(a => !a.IsBounded) is { } unbounded)
             throw new AdvexException($"cascade: {unbounded.Name} has no ε budget (a cascade chains bounded attacks)");
-        var runs = attacks.Select(a => options.Cascade || options.EarlyStop ? a.WithEarlyStop() : a).ToList();
+        var runs = attacks.Select(a => options.Cascade || options.EarlyStop ? a.WithEarlyStop().WithEotOf(a) : a).ToList();
         var moreSteps = MoreStepsRuns(runs, options);
         var images = examples is null ? null : runs.Select(_ => new List<ExampleImage>()).ToList();
+        var batchSize = options.BatchSize ?? BatchPlanner.Plan(model, attacks, null, options.MaxMemory, indices.Length).BatchSize;
         var all = new List<SampleRecord>();
         var done = 0;
-        for (var start = 0; start < indices.Length; start += options.BatchSize)
+        for (var start = 0; start < indices.Length; start += batchSize)
         {
             string Where() => $"during {string.Join(",", runs.Select(a => a.Name).Distinct())} after {done} of " +
                 $"{indices.Length} samples; " + (OnRecords is null ? "nothing was written" : "the finished batches are kept (resume continues)");
             Interruption.ThrowIfRequested(Where);
-            var idx = indices[start..Math.Min(indices.Length, start + options.BatchSize)];
+            var idx = indices[start..Math.Min(indices.Length, start + batchSize)];
             var imagesBefore = images?.Sum(i => i.Count) ?? 0;
             List<SampleRecord> batch;
             try

@@ -26,6 +26,8 @@ namespace Advex.Evaluation;
 /// <param name="StageGradients">cascade attacks: gradient evaluations each stage spent on the sample</param>
 /// <param name="StageQueries">cascade attacks: forward-only queries each stage spent on the sample</param>
 /// <param name="StageSeconds">cascade attacks: the sample's share of each stage's batch wall time</param>
+/// <param name="Norm">runs in L1 or L0 (FMN, EAD, FAB-L1): ‖x' − x‖ in the run's norm (L2 and L∞ are always
+/// recorded); null otherwise</param>
 /// <param name="ZeroGradient">the clean input gradient is all zero (sanity check); null on a forward-only backend</param>
 /// <param name="ProbabilityLike">the model's output row lies in [0,1] and sums to 1 (sanity check)</param>
 /// <param name="Deterministic">two forward passes give identical logits (sanity check)</param>
@@ -59,8 +61,12 @@ public sealed record SampleRecord(
     int? BrokenByStage = null,
     long[]? StageGradients = null,
     long[]? StageQueries = null,
-    double[]? StageSeconds = null)
+    double[]? StageSeconds = null,
+    float? Norm = null)
 {
     /// <summary>The record with its timing field zeroed, for comparisons between runs.</summary>
     public SampleRecord WithoutTiming() => this with { Seconds = 0, StageSeconds = null };
+
+    /// <summary>‖x' − x‖ in the given norm name (<c>linf</c>, <c>l2</c>, or the run's own <c>l1</c>/<c>l0</c>).</summary>
+    public float NormIn(string norm) => norm switch { "linf" => Linf, "l2" => L2, _ => Norm ?? 0 };
 }

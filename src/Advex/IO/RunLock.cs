@@ -39,6 +39,8 @@ public sealed class RunLock : IDisposable
             // a planted link would make the lock write into its target, outside the folder
             if (FileKinds.Of(path) is not (FileKind.Missing or FileKind.Regular) and var kind)
                 throw new AdvexException($"{path} is {kind.Describe()}, not a lock file; remove it");
+            if (Posix.LinkCount(path) > 1) // a hard link to a file elsewhere would be overwritten in place
+                throw new AdvexException($"{path} has {Posix.LinkCount(path)} hard links, so it is not this folder's lock file; remove it");
             var fd = Posix.OpenOrCreate(path);
             if (!Posix.TryLockExclusive(fd))
             {

@@ -114,13 +114,16 @@ public sealed class Classifier : IDisposable
         return new Restore(() => Module.train(wasTraining));
     }
 
-    /// <summary>Refuses a dataset whose images are not this model's input shape or whose labels are not its
-    /// classes.</summary>
-    public void CheckData(Data.Dataset data)
+    /// <summary>Refuses a dataset whose images are not this model's input shape or, unless
+    /// <paramref name="needsLabels"/> is false (the labels may still be replaced by predictions), whose labels are
+    /// missing (an unlabelled set) or not its classes.</summary>
+    public void CheckData(Data.Dataset data, bool needsLabels = true)
     {
         if (!data.InputShape.SequenceEqual(InputShape))
             throw new AdvexException(
                 $"data {data.Spec} has images [{string.Join(",", data.InputShape)}], the model expects [{string.Join(",", InputShape)}]");
+        if (!needsLabels) return;
+        data.RequireLabels();
         data.CheckLabels(Classes, $"the model has {Classes} classes");
     }
 

@@ -30,7 +30,7 @@ public static class ModelForData
         }
         try
         {
-            model.CheckData(data);
+            model.CheckData(data, needsLabels: false);
             return model;
         }
         catch

@@ -16,6 +16,7 @@ internal static class Posix
     private const uint StatxType = 0x1;
     private const uint StatxIno = 0x100;
     private const uint StatxUid = 0x8;
+    private const uint StatxNlink = 0x4;
     private const int OReadWrite = 0x2;
     private const int OReadOnly = 0x0;
     private const int OCreate = 0x40;
@@ -105,6 +106,13 @@ internal static class Posix
         if (statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType | StatxUid, buf) != 0) return false;
         var mode = BitConverter.ToUInt16(buf, 28) & 0xF000;
         return mode == 0x8000 && BitConverter.ToUInt32(buf, 20) == geteuid();
+    }
+
+    /// <summary>How many names the file has (hard links; the path itself is not followed), 0 when it is missing.</summary>
+    public static uint LinkCount(string path)
+    {
+        var buf = new byte[256];
+        return statx(AtFdCwd, path, AtSymlinkNoFollow, StatxNlink, buf) == 0 ? BitConverter.ToUInt32(buf, 16) : 0;
     }
 
     /// <summary>The path with every symbolic link and <c>..</c> resolved (so two spellings of one file compare equal);

@@ -24,7 +24,7 @@ internal sealed class ClassifierRun(Trainer hooks, Classifier model, OptimizerHe
 
     /// <summary>The <c>state.json</c> of a classifier checkpoint.</summary>
     internal sealed record State(int Epoch, double Lr, double PlateauBest, int PlateauBadEpochs,
-        List<EpochMetrics> History, int Seed, string Architecture) : ITrainingState<EpochMetrics>;
+        List<EpochMetrics> History, int Seed, string Architecture, double NoiseSigma = 0) : ITrainingState<EpochMetrics>;
 
     public void BeginEpoch(int epoch)
     {
@@ -36,6 +36,7 @@ internal sealed class ClassifierRun(Trainer hooks, Classifier model, OptimizerHe
     public void Step(TrainingStep step)
     {
         var (x, y) = train.Batch(step.Indices);
+        if (options.NoiseSigma > 0) x = GaussianAugmentation(x, step);
         if (options.LrSchedule == "one-cycle")
             SetLr(OneCycle.Lr(options.Lr, ((step.Epoch - 1) * batches + step.Number) / (double)(options.Epochs * batches)));
         optimizer.zero_grad();
@@ -57,6 +58,14 @@ internal sealed class ClassifierRun(Trainer hooks, Classifier model, OptimizerHe
         lossSum += loss.item<float>() * step.Indices.Length;
     }
 
+    /// <summary>x + σ·N(0, I), drawn per (seed, sample, epoch) from the counter RNG, so the noise does not depend on
+    /// the batch a sample falls in.</summary>
+    private Tensor GaussianAugmentation(Tensor x, TrainingStep step)
+    {
+        using var rng = Attacks.Core.AttackContext.For(options.Seed, step.Indices).Stream($"gaussian-augmentation/{step.Epoch}");
+        return x + rng.Normal(x.shape).mul_(options.NoiseSigma);
+    }
+
     public EpochMetrics EndEpoch(int epoch, Stopwatch clock)
     {
         model.Module.eval();
@@ -75,7 +84,7 @@ internal sealed class ClassifierRun(Trainer hooks, Classifier model, OptimizerHe
     public bool StopAfter(EpochMetrics figures) => hooks.StopAfter?.Invoke(figures) == true;
 
     public State StateOf(int epoch, List<EpochMetrics> history) =>
-        new(epoch, lr, plateau.Best, plateau.BadEpochs, history, options.Seed, options.Architecture);
+        new(epoch, lr, plateau.Best, plateau.BadEpochs, history, options.Seed, options.Architecture, options.NoiseSigma);
 
     public void Save(string dir)
     {
@@ -88,6 +97,7 @@ internal sealed class ClassifierRun(Trainer hooks, Classifier model, OptimizerHe
     [
         ResumeSetting.Of("architecture", saved.Architecture, options.Architecture),
         ResumeSetting.Of("seed", saved.Seed, options.Seed),
+        ResumeSetting.Of("noise-sigma", saved.NoiseSigma, options.NoiseSigma),
     ];
 
     public void Restore(State saved, string dir)

@@ -28,6 +28,9 @@ public sealed record TrainOptions
     public string LrSchedule { get; init; } = "constant";
     public int Seed { get; init; }
     public Normalization? Normalization { get; init; }
+    /// <summary>Gaussian data augmentation: every training image becomes x + N(0, σ²I) (not clipped), a fresh draw per
+    /// epoch, to train the base classifier of randomized smoothing (Cohen et al. 2019, §4); 0 = off.</summary>
+    public double NoiseSigma { get; init; }
 
     /// <summary>Throws an <see cref="AdvexException"/> naming the first invalid option.</summary>
     public TrainOptions Validate()
@@ -37,6 +40,7 @@ public sealed record TrainOptions
         Check.Positive(Lr, "lr");
         Check.InRange(Momentum, 0, 1, "momentum");
         Check.NonNegative(WeightDecay, "weight-decay");
+        Check.NonNegative(NoiseSigma, "noise-sigma");
         Check.InRange(PlateauFactor, 1e-9, 1 - 1e-9, "plateau-factor");
         if (Optimizer is not ("adam" or "sgd")) throw new AdvexException($"unknown optimizer '{Optimizer}' (expected adam or sgd)");
         if (!Architectures.Names.Contains(Architecture))

@@ -19,6 +19,7 @@ public sealed record DemoObserver
     public Action<TrainOutcome>? Trained { get; init; }
     public Action<EvalOutcome>? Evaluated { get; init; }
     public Action<OptimizerOutcome>? Compared { get; init; }
+    public Action<FeatureOutcome>? FeaturesCompared { get; init; }
     public Action<AdvGanJob, AdvGanSummary>? AdvGanTrained { get; init; }
     public Action<GanJob, GanSummary>? GanTrained { get; init; }
     public Action<ReportOutcome>? Reported { get; init; }

@@ -12,13 +12,16 @@ namespace Advex.Workflows;
 /// Adversarial training: PGD-AT LeNet (ε 0.3, 5 steps) for 2 epochs on 20k images, then FGSM
 /// and PGD-40 against it (--quick: 2 epochs on 10k). GAN: the small DCGAN (<c>dcgan-small</c>, quicker to start
 /// than the default <c>dcgan</c>) for 1 epoch on 30k images (--quick: 10k), scored by the demo's LeNet.
+/// Seed 003 on a real network (full plan only; <see cref="FeatureSteps"/> 0 skips it): SGD, RMSprop and Adam each
+/// drive 60 steps of the feature-space attack on ML.NET's ImageNet ResNet-18, astronaut toward chelsea's features
+/// (the embedded photos), ε = 10/255.
 /// </summary>
 public sealed record DemoPlan(int Epochs, int? TrainLimit, int FgsmCount, int StrongCount, int MinimisationCount,
     int CwSteps, int CwBinarySearchSteps, double CwC, int OptimizerSamples, int OptimizerSteps, int AdvGanEpochs,
     int AdvGanTrainLimit, int HardenEpochs = 2, int HardenTrainLimit = 20_000, int GanEpochs = 1,
-    int GanTrainLimit = 30_000)
+    int GanTrainLimit = 30_000, int FeatureSteps = 0)
 {
-    public static DemoPlan Full { get; } = new(5, null, 10_000, 1_000, 200, 100, 5, 1e-2, 16, 100, 2, 20_000);
+    public static DemoPlan Full { get; } = new(5, null, 10_000, 1_000, 200, 100, 5, 1e-2, 16, 100, 2, 20_000, FeatureSteps: 60);
 
     public static DemoPlan Quick { get; } = new(1, 10_000, 1_000, 200, 100, 50, 4, 0.1, 16, 100, 1, 5_000, 2, 10_000, 1, 10_000);
 
@@ -33,4 +36,10 @@ public sealed record DemoPlan(int Epochs, int? TrainLimit, int FgsmCount, int St
 
     /// <summary>Target class of the optimizer comparison (seed 003).</summary>
     public const int OptimizerTarget = 3;
+
+    /// <summary>The feature-space attack's source and guide among the embedded photos (astronaut, chelsea, coffee,
+    /// rocket in file order), its L∞ budget and learning rate.</summary>
+    public const int FeatureSource = 0, FeatureGuide = 1;
+
+    public const double FeatureEps = 10 / 255.0, FeatureLr = 0.002;
 }

@@ -66,6 +66,8 @@ public static class DemoWorkflow
             o.Compared?.Invoke(comparison);
         }
 
+        if (plan.FeatureSteps > 0) Features(plan, dir, progress, o);
+
         Step(6, $"AdvGAN: a generator trained against LeNet ({plan.AdvGanEpochs} epoch(s) on {plan.AdvGanTrainLimit} images), then one forward pass per attack");
         var advgan = new AdvGanJob
         {
@@ -99,6 +101,29 @@ public static class DemoWorkflow
         var report = ReportWorkflow.Run([dir], Path.Combine(dir, "report"), "Advex demo: LeNet on MNIST");
         o.Reported?.Invoke(report);
         return new DemoOutcome(report.Index, Path.GetFullPath(dir), clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Seed 003 on a real network: the feature-space attack on ML.NET's ImageNet ResNet-18, when restore has
+    /// put it in the NuGet package folder (else the step says so and is skipped).</summary>
+    private static void Features(DemoPlan plan, string dir, IProgress<JobProgress>? progress, DemoObserver o)
+    {
+        const string stage = "demo";
+        if (FeatureExtractor.MlNetResNet18Path() is not { } path)
+        {
+            JobProgress.Say(progress, stage, "      feature-space attack skipped: ML.NET's ResNet-18 (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 " +
+                "0.23.1) is not in the NuGet package folder; dotnet restore of Advex.Cli puts it there");
+            return;
+        }
+        JobProgress.Say(progress, stage, $"      feature-space attack (SGD, RMSprop, Adam, {plan.FeatureSteps} steps) on ML.NET's ImageNet ResNet-18");
+        using var phi = FeatureExtractor.Load(path);
+        using var photos = DataSource.Load(ImageFolder.Prefix + Photos.EmbeddedDir());
+        var features = Path.Combine(dir, "features");
+        var outcome = FeatureComparisonWorkflow.Run(phi, photos, new FeatureComparisonJob
+        {
+            Source = DemoPlan.FeatureSource, Guide = DemoPlan.FeatureGuide, Steps = plan.FeatureSteps, Eps = DemoPlan.FeatureEps,
+            Lr = DemoPlan.FeatureLr, OutDir = features, Json = Path.Combine(features, "features.json"),
+        }, progress);
+        o.FeaturesCompared?.Invoke(outcome);
     }
 
     private static TrainOutcome Train(TrainJob job, IProgress<JobProgress>? progress, DemoObserver observer)

@@ -30,14 +30,18 @@ public static class EvalFolder
             throw new AdvexException($"{who}: {dir} already holds an evaluation ({advice}); a finished evaluation is never replaced");
     }
 
-    /// <summary>Refuses an evaluation folder whose own files are symbolic links: a resume or a merge writes them in
-    /// place, which would change the links' targets outside the folder.</summary>
+    /// <summary>Refuses an evaluation folder whose own files are symbolic links, or whose records file has other
+    /// names (hard links): a resume writes them in place, which would change files outside the folder.</summary>
     public static void RefuseLinks(string dir)
     {
         foreach (var name in OwnFiles.Where(f => f != RunLock.FileName))
             if (FileKinds.Of(Path.Combine(dir, name)) == FileKind.SymbolicLink)
                 throw new AdvexException($"{Path.Combine(dir, name)} is a symbolic link; an evaluation folder's own files must be " +
                                          "regular files in it (they are rewritten in place)");
+        var records = Path.Combine(dir, RecordFile.FileName);
+        if (Native.Posix.LinkCount(records) > 1) // appended in place: a hard link's other names would change too
+            throw new AdvexException($"{records} has {Native.Posix.LinkCount(records)} hard links; the records are appended in place, " +
+                                     "so they must be this folder's own file");
     }
 
     /// <summary>

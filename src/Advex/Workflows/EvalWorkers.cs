@@ -12,7 +12,8 @@ using Advex.IO;
 /// there. N is capped at the samples and at the cores (saying why). The workers die with their parent: each watches
 /// its standard input, a pipe from the parent that the kernel closes when the parent ends, kill -9 included
 /// (<see cref="ParentWatch"/>). A worker that fails stops the others at once and fails the evaluation with its last
-/// error line; the shard folders stay, so <c>resume</c> continues every shard where it stopped. DIR itself is
+/// error line; the shard folders stay, so <c>resume</c> continues every shard where it stopped. Without a stated
+/// memory budget each worker gets an equal share of the default one (<see cref="BatchPlanner"/>). DIR itself is
 /// checked like any evaluation folder: a folder holding another evaluation is never replaced.
 /// </summary>
 public static class EvalWorkers
@@ -91,7 +92,7 @@ public static class EvalWorkers
         try
         {
             for (var k = 0; k < n; k++)
-                children.Add(Start(evalArgs, shards[k], $"{k}/{n}", resume));
+                children.Add(Start(evalArgs, shards[k], $"{k}/{n}", resume, n));
             var running = Enumerable.Range(0, n).ToHashSet();
             while (running.Count > 0)
             {
@@ -130,12 +131,19 @@ public static class EvalWorkers
         }
     }
 
-    private static (Process, System.Text.StringBuilder) Start(IReadOnlyList<string> evalArgs, string shard, string k, bool resume)
+    private static (Process, System.Text.StringBuilder) Start(IReadOnlyList<string> evalArgs, string shard, string k, bool resume,
+        int workers)
     {
         var psi = Launcher();
         foreach (var a in evalArgs) psi.ArgumentList.Add(a);
         foreach (var a in new[] { "--out", shard, "--shard", k, "--quiet" }) psi.ArgumentList.Add(a);
         if (resume) psi.ArgumentList.Add("--resume");
+        if (!evalArgs.Contains("--max-memory"))
+        {
+            // the workers share the default memory budget; each plans its batch within its share
+            var share = (long)(BatchPlanner.DefaultShare * (Native.ProcessMemory.Available() ?? BatchPlanner.FallbackBudget)) / workers;
+            foreach (var a in new[] { "--max-memory", share.ToString(System.Globalization.CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        }
         psi.Environment["OMP_NUM_THREADS"] = "1";
         psi.Environment[ParentWatch.Variable] = "1";
         psi.RedirectStandardInput = true; // the worker's lifeline: it ends when this pipe closes

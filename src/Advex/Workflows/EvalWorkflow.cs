@@ -33,13 +33,19 @@ public static class EvalWorkflow
         foreach (var a in attacks) a.CheckBudget(model);
         const string stage = "attack";
         var started = DateTime.UtcNow;
+        var plan = BatchPlanner.Plan(model, attacks, options.BatchSize, options.MaxMemory, options.Shard.Indices(data.Count).Length);
+        options = options with { BatchSize = plan.BatchSize };
         var manifest = new RunManifest(RunConfig.Of(model, modelPath, data, attacks, options),
-            options.Shard.Count == 1 ? null : options.Shard, modelPath, options.Command, VersionInfo.Advex, started);
+            options.Shard.Count == 1 ? null : options.Shard, modelPath, options.Command, VersionInfo.Advex, started)
+        {
+            BatchSize = plan.BatchSize, BatchPlan = plan,
+        };
         if (options.Shard.Indices(data.Count).Length == 0)
             throw new AdvexException($"shard {options.Shard} holds none of the {data.Count} samples: nothing to evaluate");
         var done = outputs.OutDir is null ? [] : EvalFolder.Open(outputs.OutDir, manifest, outputs.Resume, options.ExampleCount);
         var doneIndices = done.Select(r => r.Index).ToHashSet();
         var todo = options.Shard.Indices(data.Count).Where(i => !doneIndices.Contains(i)).ToArray();
+        JobProgress.Say(progress, stage, plan.Describe());
         JobProgress.Say(progress, stage, $"evaluating {todo.Length} of {data.Count} {data.Spec} {data.Split} samples" +
             (options.Shard.Count > 1 ? $" (shard {options.Shard})" : "") + (doneIndices.Count > 0 ? $", {doneIndices.Count} already done" : "") + ": " +
             string.Join(", ", attacks.Select(a => a.IsBounded ? $"{a.Name} ε={a.Eps.ToString("0.####", CultureInfo.InvariantCulture)}" : a.Name)));

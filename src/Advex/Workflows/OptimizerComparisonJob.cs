@@ -28,6 +28,13 @@ public sealed record OptimizerComparisonJob
     /// <summary>Write the comparison to this file (null: none).</summary>
     public string? Json { get; init; }
 
+    /// <summary>Samples per batch, or null for auto (<see cref="Evaluation.BatchPlanner"/>); the figures do not depend
+    /// on it.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>The peak memory in bytes the comparison may reach, or null for the default budget.</summary>
+    public long? MaxMemory { get; init; }
+
     /// <summary>Seeds torch's global generator before the attacks.</summary>
     public int Seed { get; init; }
 

@@ -41,11 +41,11 @@ public static class OptimizerComparisonWorkflow
         var skipped = data.Count - indices.Length;
         random.manual_seed(job.Seed);
 
-        using var scope = NewDisposeScope();
-        var (x, _) = data.Batch(indices);
-        var goal = new Targeted(Targets.Fixed(target, indices.Length));
+        var plan = BatchPlanner.Plan(model, attacks, job.BatchSize, job.MaxMemory, indices.Length);
+        var batches = indices.Chunk(plan.BatchSize).ToList();
         var first = attacks[0];
         const string stage = "optimizers";
+        JobProgress.Say(progress, stage, plan.Describe());
         JobProgress.Say(progress, stage, $"targeted attack to class {target} on {indices.Length} {data.Spec} {data.Split} samples" +
             (skipped > 0 ? $" ({skipped} labelled {target} skipped)" : "") +
             $", {first.Steps} steps, lr {first.Lr.ToString(CultureInfo.InvariantCulture)}, " +
@@ -54,7 +54,12 @@ public static class OptimizerComparisonWorkflow
         foreach (var a in attacks)
         {
             progress?.Report(new JobProgress(stage, runs.Count, attacks.Count));
-            var t = a.Trace(model, x, goal);
+            var t = OptimizerTrace.Concat(batches.Select(idx =>
+            {
+                using var scope = NewDisposeScope();
+                var (x, _) = data.Batch(idx);
+                return a.Trace(model, x, new Targeted(Targets.Fixed(target, idx.Length)));
+            }).ToList());
             runs.Add(new OptimizerRun(a.Optimizer.Name(), a.Lr, a.Steps, t.SuccessRate, t.MedianIterations, t.Loss[^1],
                 t.MeanL2, t.Loss, t.TargetProbability, t.FirstSuccessIteration));
         }

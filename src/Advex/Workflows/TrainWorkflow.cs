@@ -28,6 +28,8 @@ public static class TrainWorkflow
         var clock = Stopwatch.StartNew();
         using var all = DataSource.Load(job.Data, "train", job.DataDir, job.Classes, job.Limit, job.DataOptions);
         using var test = DataSource.Load(job.Data, "test", job.DataDir, job.Classes, null, job.DataOptions);
+        if (!all.Labelled)
+            throw new AdvexException($"data {job.Data} is unlabelled (its images sit directly in the folder): training needs one sub-folder per class");
         if (!all.ClassNamesKnown)
             throw new AdvexException(
                 $"data {job.Data} does not name its classes: give classes K (its training labels span 0..{all.LabelArray.Max()})");

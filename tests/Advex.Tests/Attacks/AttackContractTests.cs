@@ -102,7 +102,7 @@ public sealed class AttackContractTests(TrainedLeNet lenet)
 public static class AttackTestSettings
 {
     /// <summary>Attacks that need an artefact the suite does not have (e.g. a trained generator).</summary>
-    public static readonly HashSet<string> Skip = ["advgan"]; // needs a trained generator: see Generative/AdvGanTests
+    public static readonly HashSet<string> Skip = ["advgan", "universal"]; // a trained generator (Generative/AdvGanTests), a saved perturbation (UniversalPerturbationTests)
 
     public static AttackSettings For(string name) => name switch
     {
@@ -113,6 +113,9 @@ public static class AttackTestSettings
         "autoattack" => new AttackSettings { Steps = 20, Queries = 300 },
         "optim" => new AttackSettings { Steps = 30, Optimizer = "adam", Lr = 0.01 },
         "square" => new AttackSettings { Queries = 300 },
+        "hsj" => new AttackSettings { Queries = 200 },
+        "fmn" => new AttackSettings { Steps = 30 },
+        "ead" => new AttackSettings { Steps = 20, BinarySearchSteps = 3, C = 1 },
         _ => new AttackSettings(),
     };
 }

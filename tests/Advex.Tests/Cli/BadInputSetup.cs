@@ -10,6 +10,7 @@ using Advex.Tests.Support;
 /// <summary>
 /// Prepares a bad-input case's folder from its setup, a ';'-separated list of steps:
 /// <c>file:NAME</c>, <c>dir:NAME</c>, <c>fifo:NAME</c>, <c>socket:NAME</c>, <c>link:NAME=TARGET</c>,
+/// <c>hardlink:NAME=TARGET</c> (TARGET relative to the case's folder),
 /// <c>garbage:NAME</c> (random bytes), <c>json:NAME=TEXT</c>, <c>idx:NAME=MUTATION</c> (a copy of the small IDX
 /// fixture, then corrupted), <c>native:NAME=MUTATION</c> (a native LeNet model folder, then corrupted),
 /// <c>onnx-op:NAME=OP</c> (a one-node ONNX graph, opset 13, whose node 'node0' is OP),
@@ -36,6 +37,7 @@ public sealed class BadInputSetup : IDisposable
         .Replace("{cifar_png}", Path.Combine(Paths.Fixtures, "images", "cifar-png"))
         .Replace("{photos}", Path.Combine(Paths.Fixtures, "images", "photos"))
         .Replace("{hostile}", Path.Combine(Paths.Fixtures, "hostile"))
+        .Replace("{flat_photos}", Path.Combine(Paths.Fixtures, "photos"))
         .Replace("{idx}", Paths.IdxSmall);
 
     public static BadInputSetup Prepare(string dir, string setup)
@@ -55,6 +57,7 @@ public sealed class BadInputSetup : IDisposable
                 case "fifo": Mkfifo(path); break;
                 case "socket": s.held.Add(Socket(path)); break;
                 case "link": File.CreateSymbolicLink(path, value); break;
+                case "hardlink": Run("ln", Path.Combine(dir, value), path); break;
                 case "garbage": File.WriteAllBytes(path, Garbage(4096)); break;
                 case "json": File.WriteAllText(path, value); break;
                 case "idx": IdxFolder(path, value); break;
@@ -85,6 +88,13 @@ public sealed class BadInputSetup : IDisposable
         var bytes = new byte[n];
         new Random(n).NextBytes(bytes);
         return bytes;
+    }
+
+    private static void Run(string program, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(program, args);
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new IOException($"{program} {string.Join(' ', args)} failed");
     }
 
     private static void Mkfifo(string path)

@@ -144,3 +144,23 @@ public sealed class JobExampleTests(ExampleModel trained) : IClassFixture<Exampl
             Assert.True(Directory.Exists(Path.Combine(dir, step)), step);
     }
 }
+
+/// <summary>docs/examples/CertifyExample.cs on small settings: every figure it prints is one its files hold.</summary>
+public sealed class CertifyExampleTests
+{
+    [Fact]
+    public void Certify_universal_and_patch_example_writes_its_figures_and_files()
+    {
+        using var _ = new SingleThread();
+        var dir = Paths.TempDir();
+        var (certified, universal, patch) = Advex.Examples.CertifyExample.Run(Path.Combine(Paths.TorchScript, "lenet.pt"), dir,
+            count: 8, n: 200, trainImages: 200);
+        Assert.Equal(8, certified.Samples.Count);
+        Assert.InRange(certified.CertifiedAccuracy["0"], 0.5, 1.0);
+        Assert.True(File.Exists(Path.Combine(dir, "certify", "certified_accuracy.png")));
+        Assert.True(File.Exists(Path.Combine(dir, "universal", UniversalWorkflow.PerturbationFile)));
+        Assert.True(File.Exists(Path.Combine(dir, "patch", PatchWorkflow.ImageFile)));
+        Assert.InRange(universal.Linf, 0, 0.2 + 1e-6);
+        Assert.InRange(patch.SuccessRate, 0, 1);
+    }
+}

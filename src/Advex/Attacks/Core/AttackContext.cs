@@ -101,12 +101,13 @@ public sealed class AttackContext : IDisposable
             .MoveToOuterDisposeScope();
     }
 
-    /// <summary>Counts k gradient evaluations (forward + backward) for every row of this context.</summary>
+    /// <summary>Counts k gradient evaluations (forward + backward) for every row of this context; inside an
+    /// <see cref="Expectation"/> each counts once per draw.</summary>
     /// Every iterative attack counts each step's evaluations here, so SIGINT/SIGTERM are honoured within one step.
     public void CountGradients(long k = 1)
     {
         Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
-        foreach (var p in positions) shared.Gradients[p] += k;
+        foreach (var p in positions) shared.Gradients[p] += k * Expectation.Draws;
     }
 
     /// <summary>Counts k forward-only queries for every row of this context.</summary>
@@ -136,13 +137,15 @@ public sealed class AttackContext : IDisposable
     public Tensor InputGradient(Classifier model, Tensor x, AttackGoal goal)
     {
         var whole = positions.Length == shared.Gradients.Length && x.shape[0] == Rows;
-        if (whole && shared.Gradient is { } cached && ReferenceEquals(shared.GradientGoal, goal)) return cached.alias();
+        if (whole && shared.Gradient is { } cached && ReferenceEquals(shared.GradientGoal, goal) &&
+            shared.GradientDraws == Expectation.Draws) return cached.alias();
         var g = Gradients.CrossEntropy(model, x, goal);
         CountGradients();
         if (!whole) return g;
         shared.Gradient?.Dispose();
         shared.Gradient = g.detach().clone().DetachFromDisposeScope();
         shared.GradientGoal = goal;
+        shared.GradientDraws = Expectation.Draws;
         return g;
     }
 
@@ -154,5 +157,6 @@ public sealed class AttackContext : IDisposable
         public long[] Queries { get; } = new long[rows];
         public Tensor? Gradient { get; set; }
         public AttackGoal? GradientGoal { get; set; }
+        public int GradientDraws { get; set; }
     }
 }

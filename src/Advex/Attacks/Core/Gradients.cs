@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 /// gradient is one attack step, so each checks for SIGINT/SIGTERM first (<see cref="Interruption"/>).</summary>
 public static class Gradients
 {
-    /// <summary>∇ₓ loss(model(x)) for the given loss of logits; returns (gradient, per-sample logits detached).</summary>
+    /// <summary>∇ₓ loss(model(x)) for the given loss of logits; returns (gradient, per-sample logits detached). Inside an
+    /// <see cref="Expectation"/> both are means over its draws of the model's randomness (EoT).</summary>
     public static (Tensor Grad, Tensor Logits) Of(Classifier model, Tensor x, Func<Tensor, Tensor> loss)
     {
         if (!model.HasGradients)
@@ -15,11 +16,17 @@ public static class Gradients
         Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
         using var scope = NewDisposeScope();
         using var _ = enable_grad();
-        var xr = x.detach().requires_grad_(true);
-        var logits = model.Logits(xr);
-        var l = loss(logits);
-        var g = autograd.grad([l], [xr])[0];
-        return (g.detach().MoveToOuterDisposeScope(), logits.detach().MoveToOuterDisposeScope());
+        Tensor? gradSum = null, logitSum = null;
+        for (var n = 0; n < Expectation.Draws; n++)
+        {
+            var xr = x.detach().requires_grad_(true);
+            var logits = model.Logits(xr);
+            var g = autograd.grad([loss(logits)], [xr])[0].detach();
+            gradSum = gradSum is null ? g : gradSum.add_(g);
+            logitSum = logitSum is null ? logits.detach() : logitSum.add_(logits.detach());
+        }
+        var draws = Expectation.Draws;
+        return (gradSum!.div_(draws).MoveToOuterDisposeScope(), logitSum!.div_(draws).MoveToOuterDisposeScope());
     }
 
     /// <summary>Logits [N, K] and the input gradients of every logit [N, K, D] (D the flattened input), one
@@ -29,12 +36,20 @@ public static class Gradients
         Interruption.ThrowIfRequested(() => Interruption.InsideAStep);
         using var scope = NewDisposeScope();
         using var _ = enable_grad();
-        var xr = x.detach().requires_grad_(true);
-        var logits = model.Logits(xr);
-        var rows = new Tensor[logits.shape[1]];
-        for (var k = 0; k < rows.Length; k++)
-            rows[k] = autograd.grad([logits.select(1, k).sum()], [xr], retain_graph: k < rows.Length - 1)[0].flatten(1);
-        return (logits.detach().MoveToOuterDisposeScope(), stack(rows, 1).MoveToOuterDisposeScope());
+        Tensor? jacobianSum = null, logitSum = null;
+        for (var n = 0; n < Expectation.Draws; n++)
+        {
+            var xr = x.detach().requires_grad_(true);
+            var logits = model.Logits(xr);
+            var rows = new Tensor[logits.shape[1]];
+            for (var k = 0; k < rows.Length; k++)
+                rows[k] = autograd.grad([logits.select(1, k).sum()], [xr], retain_graph: k < rows.Length - 1)[0].flatten(1);
+            var jacobian = stack(rows, 1);
+            jacobianSum = jacobianSum is null ? jacobian : jacobianSum.add_(jacobian);
+            logitSum = logitSum is null ? logits.detach() : logitSum.add_(logits.detach());
+        }
+        var draws = Expectation.Draws;
+        return (logitSum!.div_(draws).MoveToOuterDisposeScope(), jacobianSum!.div_(draws).MoveToOuterDisposeScope());
     }
 
     /// <summary>∇ₓ of the goal's cross-entropy (ascent direction for both goals).</summary>

@@ -14,6 +14,7 @@ public static class LpBall
         var delta = x - x0;
         if (norm == Norm.Linf) return (x0 + delta.clamp(-eps, eps)).MoveToOuterDisposeScope();
         if (norm == Norm.L1) return (x0 + ProjectL1(delta, eps)).MoveToOuterDisposeScope();
+        if (norm == Norm.L0) throw new ArgumentException("no ε-ball projection in l0 (FMN projects per sample)", nameof(norm));
         var n = L2Norms(delta).clamp_min(Tiny);
         var factor = (eps / n).clamp_max(1.0);
         return (x0 + delta * Broadcast(factor, x)).MoveToOuterDisposeScope();
@@ -64,20 +65,13 @@ public static class LpBall
     /// <summary>
     /// Euclidean projection of each δ onto the L1 ball of radius ε (Duchi, Shalev-Shwartz, Singer, Chandra 2008):
     /// with u = |δ| sorted in decreasing order, ρ = max{j : u_j − (Σ_{i≤j} u_i − ε)/j &gt; 0} and
-    /// θ = (Σ_{i≤ρ} u_i − ε)/ρ, the projection is sign(δ)·max(|δ| − θ, 0); rows already inside are kept.
+    /// θ = (Σ_{i≤ρ} u_i − ε)/ρ, the projection is sign(δ)·max(|δ| − θ, 0); rows already inside are kept. The running
+    /// sums are in float64 (float32 loses ε's digits).
     /// </summary>
     public static Tensor ProjectL1(Tensor delta, double eps)
     {
         using var scope = NewDisposeScope();
-        var flat = delta.flatten(1).to_type(ScalarType.Float64); // the running sums cancel: float32 loses ε's digits
-        var u = flat.abs().sort(1, descending: true).Values;
-        var cumulative = u.cumsum(1) - eps;
-        var j = arange(1, flat.shape[1] + 1, dtype: flat.dtype).unsqueeze(0);
-        var rho = (u - cumulative / j).gt(0).sum(1, keepdim: true).clamp_min(1);
-        var theta = (cumulative.gather(1, rho - 1) / rho.to_type(flat.dtype)).clamp_min(0);
-        var inside = flat.abs().sum(1, keepdim: true).le(eps);
-        var projected = flat.sign() * (flat.abs() - theta).clamp_min(0);
-        return where(inside, flat, projected).to_type(delta.dtype).view_as(delta).MoveToOuterDisposeScope();
+        return PerSampleBall.Project(delta, full(delta.shape[0], eps, ScalarType.Float64), Norm.L1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-sample norm [N] in the given norm.</summary>
@@ -85,7 +79,8 @@ public static class LpBall
     {
         Norm.Linf => LinfNorms(t),
         Norm.L2 => L2Norms(t),
-        _ => L1Norms(t),
+        Norm.L1 => L1Norms(t),
+        _ => L0Norms(t),
     };
 
     /// <summary>Per-sample L2 norm [N] of a batch [N, ...].</summary>
@@ -96,6 +91,9 @@ public static class LpBall
 
     /// <summary>Per-sample L1 norm [N].</summary>
     public static Tensor L1Norms(Tensor t) => t.flatten(1).abs().sum(1);
+
+    /// <summary>Per-sample L0 "norm" [N]: the number of nonzero coordinates (as the input's dtype).</summary>
+    public static Tensor L0Norms(Tensor t) => t.flatten(1).ne(0).sum(1).to_type(t.dtype);
 
     /// <summary>Reshapes a per-sample vector [N] to broadcast against a batch like <paramref name="like"/>.</summary>
     public static Tensor Broadcast(Tensor perSample, Tensor like)

@@ -49,6 +49,8 @@ public static class HtmlReport
         var generativeFigures = new List<Source<string>>();
         var epochFolders = inputs.Trainings.Select(t => Path.GetDirectoryName(t.Path)).ToHashSet();
         var optimizerFolders = inputs.Optimizers.Select(o => Path.GetDirectoryName(o.Path)).ToHashSet();
+        var featureFolders = inputs.Features.Select(o => Path.GetDirectoryName(o.Path)).ToHashSet();
+        var featureFigures = new List<Source<string>>();
         var n = 0;
         foreach (var image in inputs.Images)
         {
@@ -58,6 +60,7 @@ public static class HtmlReport
                 name == EvalFigures.AccuracyPlot ? null // regenerated with every attack on one chart
                 : name is TrainingFigures.LossPlot or TrainingFigures.AccuracyPlot && epochFolders.Contains(folder) ? null
                 : name.StartsWith("optimizers_", StringComparison.Ordinal) && optimizerFolders.Contains(folder) ? null
+                : name.StartsWith("features_", StringComparison.Ordinal) && featureFolders.Contains(folder) ? featureFigures
                 : name.Contains("example", StringComparison.OrdinalIgnoreCase) || name.Contains("grid", StringComparison.OrdinalIgnoreCase) ? examples
                 : image.Label.Contains("gan", StringComparison.OrdinalIgnoreCase) || name.Contains("sample", StringComparison.OrdinalIgnoreCase)
                     || generative.Any(g => Path.GetDirectoryName(g.Path) == folder) ? generativeFigures
@@ -78,7 +81,7 @@ public static class HtmlReport
             ["timing"] = EvalSections.Timing(inputs.Evals),
             ["examples"] = RunSections.Examples(examples),
             ["sanity"] = EvalSections.Sanity(inputs.Evals),
-            ["optimizers"] = RunSections.Optimizers(inputs.Optimizers, optimizerCharts),
+            ["optimizers"] = RunSections.Optimizers(inputs.Optimizers, optimizerCharts, inputs.Features, featureFigures),
             ["training"] = RunSections.Epochs(training, trainingCharts, trainingFigures,
                 "no per-epoch JSON (training.json, adversarial training) among the inputs"),
             ["generative"] = RunSections.Epochs(generative, generativeCharts, generativeFigures,

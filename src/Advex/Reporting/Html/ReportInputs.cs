@@ -25,12 +25,16 @@ public sealed record ReportInputs(
     /// file inside a folder, a folder with nothing to show. The report command warns about each.</summary>
     public IReadOnlyList<string> Unusable { get; init; } = [];
 
+    /// <summary>Feature-space optimizer comparisons (<c>optimizers</c> and <c>feature_dimensions</c>).</summary>
+    public IReadOnlyList<Source<FeatureComparison>> Features { get; init; } = [];
+
     /// <summary>True when no input gave anything to report.</summary>
-    public bool IsEmpty => Evals.Count + Optimizers.Count + Trainings.Count + Images.Count == 0;
+    public bool IsEmpty => Evals.Count + Optimizers.Count + Features.Count + Trainings.Count + Images.Count == 0;
 
     /// <summary>
     /// Reads run folders (recursively) and files. JSON is recognised by content: an evaluation (<c>runs</c> and
-    /// <c>clean_accuracy</c>), an optimizer comparison (<c>optimizers</c> and <c>target</c>) or anything with an
+    /// <c>clean_accuracy</c>), an optimizer comparison (<c>optimizers</c> and <c>target</c>), a feature-space comparison
+    /// (<c>optimizers</c> and <c>feature_dimensions</c>) or anything with an
     /// <c>epochs</c> array; other JSON (model manifests, checkpoints) is listed as skipped. Identical files count once.
     /// Files under <paramref name="exclude"/> (the report's own folder) are ignored.
     /// </summary>
@@ -62,6 +66,7 @@ public sealed record ReportInputs(
 
         var evals = new List<Source<EvalReport>>();
         var optimizers = new List<Source<OptimizerComparison>>();
+        var features = new List<Source<FeatureComparison>>();
         var trainings = new List<EpochsRun>();
         var images = new List<Source<string>>();
         var skipped = new List<string>();
@@ -85,7 +90,7 @@ public sealed record ReportInputs(
         for (var i = 0; i < items.Count; i++)
             if (Directory.Exists(items[i]) && !used.Contains(i))
                 unusable.Add($"{items[i]}: no evaluation, optimizer comparison, training run or figure in this folder");
-        return new ReportInputs(evals, optimizers, trainings, images, skipped) { Unusable = unusable };
+        return new ReportInputs(evals, optimizers, trainings, images, skipped) { Unusable = unusable, Features = features };
 
         // null when the file was used (or is a copy of one already read), else why not
         string? Classify(string path, string label)
@@ -112,6 +117,8 @@ public sealed record ReportInputs(
                 if (root.ValueKind != JsonValueKind.Object) return NotAResult;
                 if (Has(root, "runs", JsonValueKind.Array) && root.TryGetProperty("clean_accuracy", out _))
                     evals.Add(new Source<EvalReport>(path, label, JsonOutput.Read<EvalReport>(path)));
+                else if (Has(root, "optimizers", JsonValueKind.Array) && root.TryGetProperty("feature_dimensions", out _))
+                    features.Add(new Source<FeatureComparison>(path, label, JsonOutput.Read<FeatureComparison>(path)));
                 else if (Has(root, "optimizers", JsonValueKind.Array) && root.TryGetProperty("target", out _))
                     optimizers.Add(new Source<OptimizerComparison>(path, label, JsonOutput.Read<OptimizerComparison>(path)));
                 else if (Has(root, "epochs", JsonValueKind.Array)) trainings.Add(ReadEpochs(path, label, root));

@@ -8,10 +8,26 @@ using static Advex.Reporting.Html.Html;
 internal static class RunSections
 {
     public static string Optimizers(IReadOnlyList<Source<OptimizerComparison>> runs,
-        IReadOnlyList<List<(string File, string Caption)>> charts)
+        IReadOnlyList<List<(string File, string Caption)>> charts, IReadOnlyList<Source<FeatureComparison>> features,
+        IReadOnlyList<Source<string>> featureFigures)
     {
-        if (runs.Count == 0) return NotRun("no optimizer comparison (advex optimizers --json) among the inputs");
+        if (runs.Count == 0 && features.Count == 0) return NotRun("no optimizer comparison (advex optimizers --json) among the inputs");
         var sb = new StringBuilder();
+        foreach (var f in features)
+        {
+            var c = f.Value;
+            sb.Append($"<h3>{Text(f.Label)}</h3><p>Feature-space attack (Sabour et al. 2016) on {Text(Path.GetFileName(c.FeatureModel))}: " +
+                      $"{Text(c.SourceFile ?? $"sample {c.Source}")} moved toward the {c.FeatureDimensions}-d features of " +
+                      $"{Text(c.GuideFile ?? $"sample {c.Guide}")}, ε = {Num(c.Eps * 255, "0.#")}/255 (L∞).</p>");
+            sb.Append(Table(["optimizer", "lr", "steps", "distance before", "distance after", "reduction", "L∞ ×255"],
+                c.Optimizers.Select(o => (IReadOnlyList<string>)
+                [
+                    o.Name, Num(o.Lr, "0.#####"), o.Steps.ToString(), Num(o.InitialDistance, "0.00"), Num(o.FinalDistance, "0.00"),
+                    Pct(1 - o.FinalDistance / o.InitialDistance), Num(o.MaxLinf * 255, "0.00"),
+                ]), id: "features-table"));
+            foreach (var fig in featureFigures.Where(x => Path.GetDirectoryName(x.Path) == Path.GetDirectoryName(f.Path)))
+                sb.Append(Figure(fig.Value, fig.Label));
+        }
         for (var i = 0; i < runs.Count; i++)
         {
             var c = runs[i].Value;

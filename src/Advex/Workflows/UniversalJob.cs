@@ -1,0 +1,26 @@
+namespace Advex.Workflows;
+
+using Advex.Attacks.Universal;
+
+/// <summary>
+/// What <see cref="UniversalWorkflow"/> does: learn one universal perturbation on training images, save it
+/// (<c>perturbation.npy</c>, <c>perturbation.png</c>) and score it on held-out images through the evaluation engine
+/// (<c>heldout/</c>, an evaluation folder of the <c>universal</c> attack), with the summary in <c>universal.json</c>.
+/// </summary>
+public sealed record UniversalJob
+{
+    public required UniversalOptions Options { get; init; }
+    public int Seed { get; init; }
+    /// <summary>Batch size of the held-out evaluation (the records do not depend on it).</summary>
+    public int BatchSize { get; init; } = 256;
+    public required string OutDir { get; init; }
+    public string Command { get; init; } = "";
+}
+
+/// <summary><c>universal.json</c>: how the perturbation was learned and how often it fools the model.</summary>
+/// <param name="FoolingRate">held-out images whose prediction v changes (the papers' fooling rate)</param>
+/// <param name="RobustAccuracy">held-out accuracy under v (eval's figure; equal to eval --attack universal's)</param>
+/// <param name="AttackSuccessRate">held-out images classified right whose label v breaks (eval's figure)</param>
+public sealed record UniversalSummary(string Method, string Norm, double Eps, int TrainCount, int HeldoutCount,
+    IReadOnlyList<UniversalPass> Passes, double TrainFoolingRate, double FoolingRate, double CleanAccuracy,
+    double RobustAccuracy, double AttackSuccessRate, double Linf, double L2, double Seconds, string Perturbation);
