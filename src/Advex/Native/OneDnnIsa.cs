@@ -4,10 +4,12 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 /// <summary>
-/// Caps oneDNN, which runs libtorch's CPU convolutions, at AVX2 kernels. With its AVX-512 kernels, libtorch 2.10's
-/// oneDNN computed wrong convolution input gradients on an AMD EPYC with AVX-512 (the ONNX LeNet fixture's gradient
-/// off by 0.019 from the same model's TorchScript one and PyTorch's, MALT distances off by 1.65×, GoogLeNet and
-/// Inception v3 gradients wrong or NaN, ResNet-50 at 224 px killed by SIGFPE); capped at AVX2 they equal PyTorch's.
+/// Caps oneDNN, which runs libtorch's CPU convolutions, at its SSE4.1 kernels. On an AMD EPYC with AVX-512 (this
+/// project's 2026-12 machine) libtorch 2.10's oneDNN computed wrong results with its wider kernels while PyTorch 1.13
+/// on the same machine was right: with AVX-512 kernels the ONNX LeNet fixture's input gradient was 0.019 off the same
+/// model's TorchScript one and PyTorch's (MALT distances off by 1.65×); capped at AVX2, channels-last LeNet gradients
+/// were 31 % off and the logits of AlexNet, SqueezeNet, GoogLeNet and Inception v3 were wrong. Capped at SSE4.1
+/// every logit and gradient test agrees with PyTorch. The cost is speed on machines whose wider kernels are right.
 /// oneDNN reads <c>DNNL_MAX_CPU_ISA</c> from the process environment once, at its first primitive, so this runs when
 /// the Advex assembly loads (before any model can run). A value the user set (<c>DNNL_MAX_CPU_ISA</c> or
 /// <c>ONEDNN_MAX_CPU_ISA</c>) is left alone.
@@ -15,7 +17,7 @@ using System.Runtime.InteropServices;
 public static class OneDnnIsa
 {
     /// <summary>The ISA cap Advex sets when the environment names none.</summary>
-    public const string Cap = "AVX2";
+    public const string Cap = "SSE41";
 
     private static int applied;
 

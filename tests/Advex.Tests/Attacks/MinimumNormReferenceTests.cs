@@ -65,6 +65,7 @@ public sealed class MinimumNormReferenceTests(ITestOutputHelper output)
     [InlineData("l0")]
     public void Fmn_matches_the_reference_median_norm_and_is_at_least_as_strong_as_the_papers_version(string normName)
     {
+        using var single = new SingleThread(); // the reference ran on one thread; two change sums and, at the margin, L0 successes
         using var scope = NewDisposeScope();
         using var model = LeNet();
         var (x, y) = Images();
@@ -97,6 +98,7 @@ public sealed class MinimumNormReferenceTests(ITestOutputHelper output)
     [Fact]
     public void Ead_breaks_99_percent_with_the_references_median_l1()
     {
+        using var single = new SingleThread(); // the reference ran on one thread; two change sums and, at the margin, L0 successes
         using var scope = NewDisposeScope();
         using var model = LeNet();
         var (x, y) = Images();
@@ -117,6 +119,7 @@ public sealed class MinimumNormReferenceTests(ITestOutputHelper output)
     [InlineData("linf", ModelBackend.Torch)]
     public void HopSkipJump_success_at_eps_matches_the_reference_at_1000_queries(string normName, ModelBackend backend)
     {
+        using var single = new SingleThread(); // the reference ran on one thread; two change sums and, at the margin, L0 successes
         using var scope = NewDisposeScope();
         using var model = backend == ModelBackend.Torch
             ? ModelStore.Load(Path.Combine(Paths.TorchScript, "lenet.pt"))

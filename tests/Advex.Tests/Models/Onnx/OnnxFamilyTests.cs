@@ -48,7 +48,7 @@ public sealed class OnnxFamilyTests
     /// (both with Concat of pooling branches); open, reported in the issue. Their gradient check is skipped with this
     /// reason, never counted as passed.
     /// </summary>
-    public static readonly HashSet<string> KnownGradientFailures = ["googlenet", "inception_v3"];
+    public static readonly HashSet<string> KnownGradientFailures = [];
 
     /// <summary>Tolerances relative to each tensor's scale: |a − b| ≤ 1e-4·max|b| + 1e-4·|b|.</summary>
     [SkippableTheory]
