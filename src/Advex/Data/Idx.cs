@@ -120,14 +120,7 @@ public static class Idx
                 $"IDX file {path} declares [{string.Join(",", dims)}]: more data bytes than the {Array.MaxLength - header.Length - 1} Advex reads");
         var bytes = new byte[header.Length + count + 1];
         header.CopyTo(bytes, 0);
-        var read = header.Length;
-        while (read < bytes.Length)
-        {
-            var n = stream.Read(bytes, read, Math.Min(bytes.Length - read, 1 << 24));
-            if (n == 0) break;
-            read += n;
-            Interruption.ThrowIfRequested(() => $"while reading {path}; nothing was written");
-        }
+        var read = IO.InputFile.Fill(stream, bytes, header.Length, path);
         return read == bytes.Length ? bytes : bytes[..read];
     }
 }

@@ -45,7 +45,16 @@ public static class InputFile
         if (stream.Length > limit)
             throw new AdvexException($"{what} {path} has {stream.Length} bytes, more than the {limit} Advex reads");
         var bytes = new byte[stream.Length];
-        var read = 0;
+        var read = Fill(stream, bytes, 0, path);
+        return read == bytes.Length ? bytes : bytes[..read];
+    }
+
+    /// <summary>Reads <paramref name="stream"/> into <paramref name="bytes"/> from <paramref name="offset"/> until the
+    /// array is full or the stream ends, in chunks of 16 MiB with a SIGINT/SIGTERM check after each; returns the end
+    /// of what was read.</summary>
+    public static int Fill(Stream stream, byte[] bytes, int offset, string path)
+    {
+        var read = offset;
         while (read < bytes.Length)
         {
             var n = stream.Read(bytes, read, Math.Min(bytes.Length - read, 1 << 24));
@@ -53,7 +62,7 @@ public static class InputFile
             read += n;
             Interruption.ThrowIfRequested(() => $"while reading {path}; nothing was written");
         }
-        return read == bytes.Length ? bytes : bytes[..read];
+        return read;
     }
 
     private static FileKind Kind(string path, string what)

@@ -142,14 +142,7 @@ public sealed class TorchArchive : IDisposable
         try
         {
             using var stream = entry.Open();
-            var read = 0;
-            while (read < bytes.Length)
-            {
-                var n = stream.Read(bytes, read, Math.Min(bytes.Length - read, 1 << 24));
-                if (n == 0) break;
-                read += n;
-                Interruption.ThrowIfRequested(() => $"while reading {path}; nothing was written");
-            }
+            var read = IO.InputFile.Fill(stream, bytes, 0, path);
             if (read < bytes.Length)
                 throw new AdvexException($"checkpoint {path}: entry {entry.FullName} is truncated ({read} of {bytes.Length} bytes)");
         }
