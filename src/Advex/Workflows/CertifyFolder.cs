@@ -80,7 +80,8 @@ public static class CertifyFolder
     public static bool IsCertification(string dir)
     {
         var path = Path.Combine(dir, RunManifest.FileName);
-        if (!File.Exists(path)) return false;
+        // only a regular file is read: a FIFO or device here would block or never end (eval's reader refuses it by name)
+        if (FileKinds.Of(path, followLinks: true) != FileKind.Regular) return false;
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
