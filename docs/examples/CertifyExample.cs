@@ -4,6 +4,7 @@ using Advex.Attacks;
 using Advex.Attacks.Patch;
 using Advex.Attacks.Universal;
 using Advex.Data;
+using Advex.Evaluation;
 using Advex.Evaluation.Smoothing;
 using Advex.Models;
 using Advex.Workflows;

@@ -89,7 +89,7 @@ public static class Printers
     {
         foreach (var problem in outcome.Unusable) ui.Err.WriteLine($"warning: --from {problem}");
         ui.Line($"report inputs: {outcome.Evaluations} evaluation(s), {outcome.OptimizerComparisons} optimizer comparison(s), " +
-                $"{outcome.Trainings} per-epoch run(s), {outcome.Figures} figure(s)");
+                $"{outcome.Trainings} per-epoch run(s), {outcome.LearnedAttacks} universal perturbation(s) or patch(es), {outcome.Figures} figure(s)");
         ui.Line($"report: {outcome.Index}");
     }
 }

@@ -11,7 +11,7 @@ public static class ReportCommand
     {
         var from = new Option<string[]>("--from")
         {
-            Description = "run folders (read recursively) or JSON files: eval, optimizers, training/epochs JSON, PNG figures",
+            Description = "run folders (read recursively) or JSON files: eval, optimizers, training/epochs JSON, universal.json, patch.json, PNG figures",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };

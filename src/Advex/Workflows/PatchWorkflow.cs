@@ -3,6 +3,7 @@ namespace Advex.Workflows;
 using System.Diagnostics;
 using Advex.Attacks.Patch;
 using Advex.Data;
+using Advex.Evaluation;
 using Advex.IO;
 using Advex.Models;
 using Advex.Reporting;
@@ -17,14 +18,6 @@ public sealed record PatchJob
     /// <summary>Held-out images shown with the patch in <c>patched_examples.png</c>.</summary>
     public int Examples { get; init; } = 10;
 }
-
-/// <summary><c>patch.json</c>.</summary>
-/// <param name="SuccessRate">held-out images of another class than the target that the patch sends to the target</param>
-/// <param name="Attempted">how many held-out images that rate is over</param>
-/// <param name="CleanTargetRate">the same images predicted as the target without the patch (the baseline)</param>
-public sealed record PatchSummary(int Target, long[] Shape, double Size, double MinScale, double MaxScale, double MaxRotation,
-    int TrainCount, int HeldoutCount, IReadOnlyList<PatchEpoch> Epochs, double SuccessRate, int Attempted,
-    double CleanTargetRate, double Seconds, string Patch);
 
 /// <summary><c>advex attack --patch</c> as a library call (Brown et al. 2017; <see cref="AdversarialPatch"/>).</summary>
 public static class PatchWorkflow

@@ -5,7 +5,11 @@ using Advex.Reporting.Html;
 /// <summary>What a report run produced: the path of <c>index.html</c>, how many inputs of each kind it holds and the
 /// inputs it could not use.</summary>
 public sealed record ReportOutcome(string Index, int Evaluations, int OptimizerComparisons, int Trainings, int Figures,
-    IReadOnlyList<string> Unusable);
+    IReadOnlyList<string> Unusable)
+{
+    /// <summary>Universal perturbations (<c>universal.json</c>) and adversarial patches (<c>patch.json</c>) shown.</summary>
+    public int LearnedAttacks { get; init; }
+}
 
 /// <summary>
 /// <c>advex report</c> as a library call: reads run folders (recursively) and result files, and writes the
@@ -23,6 +27,6 @@ public static class ReportWorkflow
             throw AdvexException.About($"from: nothing to report: {string.Join("; ", inputs.Unusable)}", "from");
         var index = HtmlReport.Write(inputs, outDir, title, from);
         return new ReportOutcome(index, inputs.Evals.Count, inputs.Optimizers.Count, inputs.Trainings.Count, inputs.Images.Count,
-            inputs.Unusable);
+            inputs.Unusable) { LearnedAttacks = inputs.Universals.Count + inputs.Patches.Count };
     }
 }

@@ -2,6 +2,7 @@ namespace Advex.Tests.Attacks;
 
 using System.Globalization;
 using System.Text.Json;
+using Advex.Evaluation;
 using Advex.IO;
 using Advex.Reporting;
 using Advex.Tests.Support;

@@ -162,5 +162,15 @@ public sealed class CertifyExampleTests
         Assert.True(File.Exists(Path.Combine(dir, "patch", PatchWorkflow.ImageFile)));
         Assert.InRange(universal.Linf, 0, 0.2 + 1e-6);
         Assert.InRange(patch.SuccessRate, 0, 1);
+
+        // the report shows both with the figures their JSON holds, and their images
+        var index = ReportWorkflow.Run([dir], Path.Combine(dir, "report")).Index;
+        var html = File.ReadAllText(index);
+        string Section(string id) => html[html.IndexOf($"<section id=\"{id}\">", StringComparison.Ordinal)..];
+        string Pct(double v) => (v * 100).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "%";
+        Assert.Contains($"<strong>{Pct(universal.FoolingRate)}</strong>", Section("universal"));
+        Assert.Contains(UniversalWorkflow.ImageFile, Section("universal")[..Section("universal").IndexOf("</section>", StringComparison.Ordinal)]);
+        Assert.Contains($"<strong>{Pct(patch.SuccessRate)}</strong> to class {patch.Target}", Section("patch"));
+        Assert.Contains(PatchWorkflow.ExamplesFile, Section("patch")[..Section("patch").IndexOf("</section>", StringComparison.Ordinal)]);
     }
 }

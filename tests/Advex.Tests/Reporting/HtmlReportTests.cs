@@ -35,6 +35,16 @@ public sealed class HtmlReportTests
         Assert.Contains("g_loss", Section(html, "generative"));
         Assert.Contains("samples.png", Section(html, "generative"));
         Assert.Contains("examples.png", Section(html, "examples"));
+        Assert.Contains("45.67%", Section(html, "universal"));             // held-out fooling rate
+        Assert.Contains("43.21%", Section(html, "universal"));             // training fooling rate after the last pass
+        Assert.Contains("ε = 0.25", Section(html, "universal"));
+        Assert.Contains("perturbation.png", Section(html, "universal"));
+        Assert.Contains("76.54%", Section(html, "patch"));                 // held-out success rate
+        Assert.Contains("class <strong>3</strong>", Section(html, "patch"));
+        Assert.Contains("1.12%", Section(html, "patch"));                  // the baseline without the patch
+        Assert.Contains("patched_examples.png", Section(html, "patch"));
+        Assert.DoesNotContain("patched_examples.png", Section(html, "examples"));
+        Assert.DoesNotContain("patch.json", Section(html, "training"));     // its epochs are the patch's, not a training run
         Assert.DoesNotContain("Not run", html);
 
         // every image the page refers to is beside it
@@ -77,6 +87,8 @@ public sealed class HtmlReportTests
         Assert.Single(inputs.Evals);
         Assert.Single(inputs.Optimizers);
         Assert.Equal(2, inputs.Trainings.Count);
+        Assert.Single(inputs.Universals);
+        Assert.Single(inputs.Patches);
         Assert.Contains(inputs.Trainings, t => t.Generative && t.Keys.Contains("g_loss"));
         Assert.Contains(inputs.Skipped, s => s.EndsWith("model.json", StringComparison.Ordinal));
     }

@@ -1,5 +1,7 @@
 namespace Advex.Tests.Reporting;
 
+using Advex.Attacks.Patch;
+using Advex.Attacks.Universal;
 using Advex.Models;
 using Advex.Validation;
 using Advex.Workflows;
@@ -47,7 +49,8 @@ internal static class ReportFixtures
         Seconds = 1.25, ImagesPerSecond = 640, Count = 800,
     };
 
-    /// <summary>A run folder with an eval, an optimizer comparison, a training.json, a GAN-like epochs file and PNGs.</summary>
+    /// <summary>A run folder with an eval, an optimizer comparison, a training.json, a GAN-like epochs file, a universal
+    /// perturbation, a patch and PNGs.</summary>
     public static string RunFolder()
     {
         var dir = Paths.TempDir();
@@ -66,6 +69,14 @@ internal static class ReportFixtures
             "{\"epochs\":[{\"epoch\":1,\"d_loss\":0.7,\"g_loss\":1.2},{\"epoch\":2,\"d_loss\":0.6,\"g_loss\":1.4}]}");
         LinePlot.Save(Path.Combine(dir, "eval", EvalFigures.ExamplesGrid), "grid", "x", "y", [new("a", [0, 1], [0, 1])]);
         LinePlot.Save(Path.Combine(dir, "gan", "samples.png"), "samples", "x", "y", [new("a", [0, 1], [0, 1])]);
+        JsonOutput.Write(Path.Combine(dir, "uap", UniversalWorkflow.SummaryFile), new UniversalSummary("sgd", "linf", 0.25, 500, 400,
+            [new UniversalPass(1, 0.2, 0.25, 4.1), new UniversalPass(2, 0.4321, 0.25, 5.6789)], 0.4321, 0.4567, 0.99, 0.5375, 0.4625,
+            0.25, 5.6789, 3.5, "uap/perturbation.npy"));
+        LinePlot.Save(Path.Combine(dir, "uap", UniversalWorkflow.ImageFile), "v", "x", "y", [new("a", [0, 1], [0, 1])]);
+        JsonOutput.Write(Path.Combine(dir, "patch", PatchWorkflow.SummaryFile), new PatchSummary(3, [1, 11, 11], 0.4, 0.8, 1.2, 20, 512, 100,
+            [new PatchEpoch(1, 2.5, 0.1234), new PatchEpoch(2, 1.25, 0.5678)], 0.7654, 89, 0.0112, 4.2, "patch/patch.npy"));
+        LinePlot.Save(Path.Combine(dir, "patch", PatchWorkflow.ImageFile), "patch", "x", "y", [new("a", [0, 1], [0, 1])]);
+        LinePlot.Save(Path.Combine(dir, "patch", PatchWorkflow.ExamplesFile), "patched", "x", "y", [new("a", [0, 1], [0, 1])]);
         return dir;
     }
 }

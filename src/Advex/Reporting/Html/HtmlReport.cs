@@ -6,7 +6,8 @@ using Advex.IO;
 
 /// <summary>
 /// <c>advex report</c>: one self-contained static HTML page (inline CSS, no script, no network; images copied
-/// beside it under <c>img/</c>) from evaluation, optimizer and per-epoch JSON and the figures of run folders.
+/// beside it under <c>img/</c>) from evaluation, optimizer, universal-perturbation, patch and per-epoch JSON and the
+/// figures of run folders.
 /// Every section is present; one without input says "Not run".
 /// </summary>
 public static class HtmlReport
@@ -19,7 +20,8 @@ public static class HtmlReport
     [
         ("summary", "How robust is this model?"), ("metadata", "Run metadata"), ("clean", "Clean accuracy and per-class table"),
         ("robustness", "Robust accuracy by attack and ε"), ("worst-case", "Per-sample worst case"), ("timing", "Attack timing"),
-        ("examples", "Example grids"), ("sanity", "Sanity checks"), ("optimizers", "Optimizer comparison (step 003 of the original notes)"),
+        ("examples", "Example grids"), ("sanity", "Sanity checks"),
+        ("universal", "Universal perturbations"), ("patch", "Adversarial patches"), ("optimizers", "Optimizer comparison (step 003 of the original notes)"),
         ("training", "Training curves"), ("generative", "Generative models"),
     ];
 
@@ -53,6 +55,10 @@ public static class HtmlReport
         var oneEpoch = inputs.Trainings.Where(t => t.Epochs.Count < 2).Select(t => Path.GetDirectoryName(t.Path)).ToHashSet();
         var featureFolders = inputs.Features.Select(o => Path.GetDirectoryName(o.Path)).ToHashSet();
         var featureFigures = new List<Source<string>>();
+        var universalFolders = inputs.Universals.Select(u => Path.GetDirectoryName(u.Path)).ToHashSet();
+        var patchFolders = inputs.Patches.Select(p => Path.GetDirectoryName(p.Path)).ToHashSet();
+        var universalFigures = new List<Source<string>>();
+        var patchFigures = new List<Source<string>>();
         var n = 0;
         foreach (var image in inputs.Images)
         {
@@ -68,6 +74,8 @@ public static class HtmlReport
                 : name is TrainingFigures.LossPlot or TrainingFigures.AccuracyPlot && epochFolders.Contains(folder) ? null
                 : name.StartsWith("optimizers_", StringComparison.Ordinal) && optimizerFolders.Contains(folder) ? null
                 : name.StartsWith("features_", StringComparison.Ordinal) && featureFolders.Contains(folder) ? featureFigures
+                : universalFolders.Contains(folder) ? universalFigures
+                : patchFolders.Contains(folder) ? patchFigures
                 : name.Contains("example", StringComparison.OrdinalIgnoreCase) || name.Contains("grid", StringComparison.OrdinalIgnoreCase) ? examples
                 : image.Label.Contains("gan", StringComparison.OrdinalIgnoreCase) || name.Contains("sample", StringComparison.OrdinalIgnoreCase)
                     || generative.Any(g => Path.GetDirectoryName(g.Path) == folder) ? generativeFigures
@@ -88,6 +96,8 @@ public static class HtmlReport
             ["timing"] = EvalSections.Timing(inputs.Evals),
             ["examples"] = RunSections.Examples(examples),
             ["sanity"] = EvalSections.Sanity(inputs.Evals),
+            ["universal"] = LearnedAttackSections.Universal(inputs.Universals, universalFigures),
+            ["patch"] = LearnedAttackSections.Patch(inputs.Patches, patchFigures),
             ["optimizers"] = RunSections.Optimizers(inputs.Optimizers, optimizerCharts, inputs.Features, featureFigures),
             ["training"] = RunSections.Epochs(training, trainingCharts, trainingFigures,
                 "no per-epoch JSON (training.json, adversarial training) among the inputs"),

@@ -28,13 +28,20 @@ public sealed record ReportInputs(
     /// <summary>Feature-space optimizer comparisons (<c>optimizers</c> and <c>feature_dimensions</c>).</summary>
     public IReadOnlyList<Source<FeatureComparison>> Features { get; init; } = [];
 
+    /// <summary>Universal perturbations (<c>universal.json</c> of <c>attack --universal</c>).</summary>
+    public IReadOnlyList<Source<UniversalSummary>> Universals { get; init; } = [];
+
+    /// <summary>Adversarial patches (<c>patch.json</c> of <c>attack --patch</c>).</summary>
+    public IReadOnlyList<Source<PatchSummary>> Patches { get; init; } = [];
+
     /// <summary>True when no input gave anything to report.</summary>
-    public bool IsEmpty => Evals.Count + Optimizers.Count + Features.Count + Trainings.Count + Images.Count == 0;
+    public bool IsEmpty => Evals.Count + Optimizers.Count + Features.Count + Trainings.Count + Images.Count + Universals.Count + Patches.Count == 0;
 
     /// <summary>
     /// Reads run folders (recursively) and files. JSON is recognised by content: an evaluation (<c>runs</c> and
     /// <c>clean_accuracy</c>), an optimizer comparison (<c>optimizers</c> and <c>target</c>), a feature-space comparison
-    /// (<c>optimizers</c> and <c>feature_dimensions</c>) or anything with an
+    /// (<c>optimizers</c> and <c>feature_dimensions</c>), a universal perturbation (<c>passes</c>, <c>fooling_rate</c>
+    /// and <c>perturbation</c>), an adversarial patch (<c>epochs</c>, <c>success_rate</c> and <c>patch</c>) or anything with an
     /// <c>epochs</c> array; other JSON (model manifests, checkpoints) is listed as skipped. Identical files count once.
     /// Files under <paramref name="exclude"/> (the report's own folder) are ignored.
     /// </summary>
@@ -67,13 +74,15 @@ public sealed record ReportInputs(
         var evals = new List<Source<EvalReport>>();
         var optimizers = new List<Source<OptimizerComparison>>();
         var features = new List<Source<FeatureComparison>>();
+        var universals = new List<Source<UniversalSummary>>();
+        var patches = new List<Source<PatchSummary>>();
         var trainings = new List<EpochsRun>();
         var images = new List<Source<string>>();
         var skipped = new List<string>();
         var seen = new HashSet<string>();
         var used = new HashSet<int>();
         var unusable = new List<string>();
-        const string NotAResult = "not an evaluation, optimizer comparison or per-epoch JSON";
+        const string NotAResult = "not an evaluation, optimizer comparison, universal perturbation, patch or per-epoch JSON";
         foreach (var (path, label, item) in files.DistinctBy(f => f.Path))
         {
             var named = !Directory.Exists(items[item]);
@@ -90,7 +99,7 @@ public sealed record ReportInputs(
         for (var i = 0; i < items.Count; i++)
             if (Directory.Exists(items[i]) && !used.Contains(i))
                 unusable.Add($"{items[i]}: no evaluation, optimizer comparison, training run or figure in this folder");
-        return new ReportInputs(evals, optimizers, trainings, images, skipped) { Unusable = unusable, Features = features };
+        return new ReportInputs(evals, optimizers, trainings, images, skipped) { Unusable = unusable, Features = features, Universals = universals, Patches = patches };
 
         // null when the file was used (or is a copy of one already read), else why not
         string? Classify(string path, string label)
@@ -121,6 +130,10 @@ public sealed record ReportInputs(
                     features.Add(new Source<FeatureComparison>(path, label, JsonOutput.Read<FeatureComparison>(path)));
                 else if (Has(root, "optimizers", JsonValueKind.Array) && root.TryGetProperty("target", out _))
                     optimizers.Add(new Source<OptimizerComparison>(path, label, JsonOutput.Read<OptimizerComparison>(path)));
+                else if (Has(root, "passes", JsonValueKind.Array) && root.TryGetProperty("fooling_rate", out _) && root.TryGetProperty("perturbation", out _))
+                    universals.Add(new Source<UniversalSummary>(path, label, JsonOutput.Read<UniversalSummary>(path)));
+                else if (Has(root, "epochs", JsonValueKind.Array) && root.TryGetProperty("success_rate", out _) && root.TryGetProperty("patch", out _))
+                    patches.Add(new Source<PatchSummary>(path, label, JsonOutput.Read<PatchSummary>(path)));
                 else if (Has(root, "epochs", JsonValueKind.Array)) trainings.Add(ReadEpochs(path, label, root));
                 else return NotAResult;
                 return null;
