@@ -52,20 +52,4 @@ public sealed class EvalCliOptions
             Shard = p.GetValue(Shard) is { } s ? Evaluation.Shard.Parse(s) : Evaluation.Shard.All,
         };
     }
-
-    /// <summary>The command line for a worker: everything after <c>eval</c> except the output, shard and worker
-    /// options (the workers get their own).</summary>
-    public static List<string> WorkerArgs(ParseResult p)
-    {
-        string[] own = ["--workers", "--out", "--shard", "--resume", "--json", "--report", "--quiet"];
-        var args = new List<string>();
-        var skipping = false;
-        foreach (var t in p.Tokens.Skip(1))
-        {
-            if (t.Type == TokenType.Option) skipping = own.Contains(t.Value);
-            else if (t.Type != TokenType.Argument) skipping = false;
-            if (!skipping) args.Add(t.Value);
-        }
-        return args;
-    }
 }

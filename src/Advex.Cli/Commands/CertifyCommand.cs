@@ -8,8 +8,8 @@ using Spectre.Console;
 
 /// <summary>
 /// <c>advex certify</c>: certified L2 robustness by randomized smoothing (Cohen, Rosenfeld &amp; Kolter 2019's
-/// CERTIFY) — certified accuracy against radius as a table, JSON and a plot; per-sample records, resume and shards
-/// with --out.
+/// CERTIFY) — certified accuracy against radius as a table, JSON and a plot; per-sample records, resume, shards and
+/// local worker processes with --out.
 /// </summary>
 public static class CertifyCommand
 {
@@ -28,10 +28,11 @@ public static class CertifyCommand
         var outDir = new Option<string?>("--out") { Description = "certification folder: run.json, samples.jsonl (one record per sample), certify.json" };
         var resume = new Option<bool>("--resume") { Description = "continue the certification in --out from its records" };
         var shard = new Option<string?>("--shard") { Description = "K/N (0-based): certify the samples with index mod N = K; auto as for eval" };
+        var workers = new Option<int?>("--workers") { Description = "run N one-thread shard processes (at most one per sample and per core; they end with this process) and merge them into --out" };
         var quiet = Opts.Quiet();
-        var cmd = new Command("certify", "Certified L2 robustness by randomized smoothing (Cohen et al. 2019): certified accuracy against radius; per-sample records, resume and shards with --out.")
+        var cmd = new Command("certify", "Certified L2 robustness by randomized smoothing (Cohen et al. 2019): certified accuracy against radius; per-sample records, resume, shards and workers with --out.")
         {
-            sigma, n0, n, alpha, noiseBatch, radii, seed, json, report, outDir, resume, shard, quiet,
+            sigma, n0, n, alpha, noiseBatch, radii, seed, json, report, outDir, resume, shard, workers, quiet,
         };
         source.AddTo(cmd);
         cmd.SetAction(p =>
@@ -45,10 +46,23 @@ public static class CertifyCommand
                 Json = p.GetValue(json), ReportDir = p.GetValue(report), OutDir = p.GetValue(outDir), Resume = p.GetValue(resume),
                 Command = ui.CommandLine,
             }.Validate();
+            if (p.GetValue(workers) is { } w)
+            {
+                if (w < 1) throw new AdvexException($"--workers must be at least 1 (got {w})");
+                if (job.OutDir is null) throw new AdvexException("--workers needs --out (the folder the shards are merged into)");
+                if (job.Shard.Count > 1) throw new AdvexException("--workers and --shard exclude each other (the workers are the shards)");
+                CertifyWorkers.Check(w, job);
+            }
             using var claim = Outputs.Claim(ui, [(job.ReportDir, "--report"), (job.OutDir, "--out")], [(job.Json, "--json")]);
             var modelPath = source.ModelPath(p);
             using var classifier = source.LoadModel(p);
             using var dataset = source.LoadData(p);
+            if (p.GetValue(workers) is { } count)
+            {
+                var config = CertifyConfig.Of(classifier, modelPath, dataset, job.Smoothing, job.Seed);
+                Print(ui, ui.Job("workers", progress => CertifyWorkers.Run(WorkerArgs.Of(p), count, job, config, progress)));
+                return 0;
+            }
             Print(ui, ui.Job("certify", progress => CertifyWorkflow.Run(classifier, dataset, job, modelPath, progress)));
             return 0;
         });

@@ -36,7 +36,7 @@ public static class EvalCommand
             if (p.GetValue(o.Workers) is { } workers)
             {
                 var config = RunConfig.Of(classifier, modelPath, dataset, attacks, options);
-                Printers.Print(ui, ui.Job("workers", progress => EvalWorkers.Run(EvalCliOptions.WorkerArgs(p), workers,
+                Printers.Print(ui, ui.Job("workers", progress => EvalWorkers.Run(WorkerArgs.Of(p), workers,
                     outputs.OutDir!, outputs.Resume, figures: false, ui.CommandLine, config, progress, outputs.Json, outputs.ReportDir)));
                 return 0;
             }

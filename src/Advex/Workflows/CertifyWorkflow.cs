@@ -57,7 +57,13 @@ public static class CertifyWorkflow
 
     /// <summary><c>advex merge</c> of certification folders: one folder whose <c>certify.json</c> equals the unsharded
     /// run's (timing and provenance aside).</summary>
-    public static CertifyOutcome Merge(IReadOnlyList<string> folders, string outDir, bool figures, string command)
+    public static CertifyOutcome Merge(IReadOnlyList<string> folders, string outDir, bool figures, string command) =>
+        MergeInto(folders, outDir, command, null, figures ? outDir : null);
+
+    /// <summary><see cref="Merge"/> with the JSON copy and the report folder of <see cref="CertifyJob"/> (for
+    /// <see cref="CertifyWorkers"/>).</summary>
+    internal static CertifyOutcome MergeInto(IReadOnlyList<string> folders, string outDir, string command, string? json,
+        string? reportDir)
     {
         var (manifest, records) = CertifyFolder.Merge(folders, command);
         var report = CertifyAggregate.Report(manifest, records, manifest.Radii, EvalAggregate.ProvenanceNow(command, manifest.StartedUtc));
@@ -65,7 +71,7 @@ public static class CertifyWorkflow
         AtomicFile.WriteAllText(Path.Combine(outDir, RunManifest.FileName), JsonSerializer.Serialize(manifest, RecordJson.Indented));
         AtomicFile.WriteAllText(Path.Combine(outDir, RecordFile.FileName),
             string.Concat(records.Select(r => JsonSerializer.Serialize(r, RecordJson.Line) + "\n")));
-        return Write(report, outDir, null, figures ? outDir : null);
+        return Write(report, outDir, json, reportDir);
     }
 
     private static CertifyOutcome Write(CertifyReport report, string? outDir, string? json, string? reportDir)

@@ -1,24 +1,20 @@
 namespace Advex.Workflows;
 
-using System.Diagnostics;
-using System.Reflection;
 using Advex.Evaluation;
 using Advex.IO;
 
 /// <summary>
-/// <c>--workers N</c>: runs N local shard processes (<c>advex eval … --shard k/N --out DIR/shards/shard-k</c>, one
-/// libtorch thread each: <c>OMP_NUM_THREADS=1</c>), waits for all, merges them into DIR (<see cref="MergeWorkflow"/>)
-/// and removes the shard folders; with a report folder, the merged report's figures (example grid included) go
-/// there. N is capped at the samples and at the cores (saying why). The workers die with their parent: each watches
-/// its standard input, a pipe from the parent that the kernel closes when the parent ends, kill -9 included
-/// (<see cref="ParentWatch"/>). A worker that fails stops the others at once and fails the evaluation with its last
-/// error line; the shard folders stay, so <c>resume</c> continues every shard where it stopped. Without a stated
-/// memory budget each worker gets an equal share of the default one (<see cref="BatchPlanner"/>). DIR itself is
-/// checked like any evaluation folder: a folder holding another evaluation is never replaced.
+/// <c>eval --workers N</c>: runs N local shard processes (<c>advex eval … --shard k/N --out DIR/shards/shard-k</c>,
+/// <see cref="ShardProcesses"/>: one libtorch thread each, capped at the samples and the cores, dying with their
+/// parent, the first failure stopping the others with the shard folders kept for <c>resume</c>), merges them into DIR
+/// (<see cref="MergeWorkflow"/>) and removes the shard folders; with a report folder, the merged report's figures
+/// (example grid included) go there. Without a stated memory budget each worker gets an equal share of the default
+/// one (<see cref="BatchPlanner"/>). DIR itself is checked like any evaluation folder: a folder holding another
+/// evaluation is never replaced.
 /// </summary>
 public static class EvalWorkers
 {
-    public const string ShardsFolder = "shards";
+    public const string ShardsFolder = ShardProcesses.ShardsFolder;
 
     /// <param name="evalArgs">the <c>eval</c> command line without its output, shard and worker options</param>
     /// <param name="config">the evaluation's configuration, to check DIR against</param>
@@ -37,10 +33,7 @@ public static class EvalWorkers
         }
         else
         {
-            var n = Count(workers, config.Data.Count, shardsDir, resume, progress);
-            var shards = Enumerable.Range(0, n).Select(k => Path.Combine(shardsDir, $"shard-{k}")).ToList();
-            JobProgress.Say(progress, "workers", $"running {n} shard processes (one thread each) into {shardsDir}");
-            RunAll(evalArgs, shards, resume);
+            var shards = ShardProcesses.Run("eval", evalArgs, workers, config.Data.Count, shardsDir, resume, progress, MemoryShare);
             outcome = MergeWorkflow.Into(shards, outDir, figures, command, requireExamples: reportDir is not null);
             Directory.Delete(shardsDir, recursive: true);
         }
@@ -61,121 +54,11 @@ public static class EvalWorkers
             throw new AdvexException($"resume: {outDir} was made by another evaluation ({difference}); use the same model, data and options, or another folder");
     }
 
-    /// <summary>How many workers run: the shards already there on resume, else the number asked, capped at the
-    /// samples (a worker needs one) and the cores (one thread each).</summary>
-    private static int Count(int asked, int samples, string shardsDir, bool resume, IProgress<JobProgress>? progress)
+    /// <summary>The workers share the default memory budget; each plans its batch within its share.</summary>
+    private static IEnumerable<string> MemoryShare(IReadOnlyList<string> args, int workers)
     {
-        if (resume && FileKinds.Of(shardsDir) == FileKind.Directory)
-        {
-            var existing = 0;
-            while (FileKinds.Of(Path.Combine(shardsDir, $"shard-{existing}")) == FileKind.Directory) existing++;
-            if (existing > 0)
-            {
-                if (existing != asked)
-                    JobProgress.Say(progress, "workers", $"resuming the {existing} shard folders already in {shardsDir} (not {asked})");
-                return existing;
-            }
-        }
-        var cores = Environment.ProcessorCount;
-        var n = Math.Min(asked, Math.Max(1, Math.Min(samples, cores)));
-        if (n < asked)
-            JobProgress.Say(progress, "workers", $"workers {asked} capped at {n}: " +
-                (samples <= cores ? $"the evaluation has {samples} sample(s), and a worker needs at least one" : $"this machine has {cores} cores, and each worker runs one thread"));
-        return n;
-    }
-
-    /// <summary>Starts every worker and waits for all; the first that fails stops the others.</summary>
-    private static void RunAll(IReadOnlyList<string> evalArgs, IReadOnlyList<string> shards, bool resume)
-    {
-        var n = shards.Count;
-        var children = new List<(Process Process, System.Text.StringBuilder Err)>();
-        try
-        {
-            for (var k = 0; k < n; k++)
-                children.Add(Start(evalArgs, shards[k], $"{k}/{n}", resume, n));
-            var running = Enumerable.Range(0, n).ToHashSet();
-            while (running.Count > 0)
-            {
-                Interruption.ThrowIfRequested(() => "while the workers ran; their shard folders are kept (resume continues them)");
-                foreach (var k in running.ToList())
-                {
-                    var (p, err) = children[k];
-                    if (!p.WaitForExit(running.Count == 1 ? 500 : 50)) continue;
-                    running.Remove(k);
-                    if (p.ExitCode != 0)
-                    {
-                        p.WaitForExit(); // drain stderr
-                        string last;
-                        lock (err) last = err.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "";
-                        throw new AdvexException($"worker {k}/{n} failed (exit {p.ExitCode}){(last.Length > 0 ? ": " + last : "")}; " +
-                                                 "the other workers were stopped and every shard folder is kept (resume continues them)");
-                    }
-                }
-            }
-        }
-        finally
-        {
-            foreach (var (p, _) in children)
-            {
-                try
-                {
-                    if (!p.HasExited) p.Kill(entireProcessTree: true);
-                    p.WaitForExit(5000);
-                }
-                catch (InvalidOperationException)
-                {
-                    // it ended meanwhile
-                }
-                p.Dispose();
-            }
-        }
-    }
-
-    private static (Process, System.Text.StringBuilder) Start(IReadOnlyList<string> evalArgs, string shard, string k, bool resume,
-        int workers)
-    {
-        var psi = Launcher();
-        foreach (var a in evalArgs) psi.ArgumentList.Add(a);
-        foreach (var a in new[] { "--out", shard, "--shard", k, "--quiet" }) psi.ArgumentList.Add(a);
-        if (resume) psi.ArgumentList.Add("--resume");
-        if (!evalArgs.Contains("--max-memory"))
-        {
-            // the workers share the default memory budget; each plans its batch within its share
-            var share = (long)(BatchPlanner.DefaultShare * (Native.ProcessMemory.Available() ?? BatchPlanner.FallbackBudget)) / workers;
-            foreach (var a in new[] { "--max-memory", share.ToString(System.Globalization.CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
-        }
-        psi.Environment["OMP_NUM_THREADS"] = "1";
-        psi.Environment[ParentWatch.Variable] = "1";
-        psi.RedirectStandardInput = true; // the worker's lifeline: it ends when this pipe closes
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        psi.UseShellExecute = false;
-        var err = new System.Text.StringBuilder();
-        Process p;
-        try
-        {
-            p = Process.Start(psi) ?? throw new AdvexException($"workers: could not start worker {k}");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new AdvexException($"workers: could not start worker {k} ({psi.FileName}: {e.Message})");
-        }
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (err) err.AppendLine(e.Data); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return (p, err);
-    }
-
-    /// <summary>This program again: the apphost itself, or <c>dotnet</c> with the entry assembly.</summary>
-    private static ProcessStartInfo Launcher()
-    {
-        var self = Environment.ProcessPath ?? throw new AdvexException("workers: cannot find this program's path");
-        var psi = new ProcessStartInfo(self);
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-            psi.ArgumentList.Add(Assembly.GetEntryAssembly()?.Location
-                                 ?? throw new AdvexException("workers: cannot find the advex assembly"));
-        psi.ArgumentList.Add("eval");
-        return psi;
+        if (args.Contains("--max-memory")) return [];
+        var share = (long)(BatchPlanner.DefaultShare * (Native.ProcessMemory.Available() ?? BatchPlanner.FallbackBudget)) / workers;
+        return ["--max-memory", share.ToString(System.Globalization.CultureInfo.InvariantCulture)];
     }
 }
