@@ -172,9 +172,10 @@ internal static class EvalSections
         {
             var ok = s.Value.Sanity.Count(c => c.Ok);
             sb.Append($"<h3>{Text(s.Label)}: {ok} pass, {s.Value.Sanity.Count - ok} warn</h3>");
-            sb.Append("<div class=\"scroll\"><table class=\"sanity\"><thead><tr><th></th><th>check</th><th>detail</th></tr></thead><tbody>");
+            sb.Append("<div class=\"scroll\"><table class=\"sanity\"><thead><tr><th>result</th><th>check</th><th>detail</th></tr></thead><tbody>");
             foreach (var c in s.Value.Sanity)
-                sb.Append($"<tr><td>{Badge(c.Ok)}</td><td>{Text(c.Check)}</td><td class=\"detail\">{Text(c.Detail)}</td></tr>");
+                sb.Append("<tr>").Append(Cell("", Badge(c.Ok))).Append(Cell("", Text(c.Check)))
+                    .Append(Cell("detail", Text(c.Detail), "detail")).Append("</tr>");
             sb.Append("</tbody></table></div>");
         }
         return sb.ToString();
