@@ -27,7 +27,7 @@ internal static class ReportStyle
         table { border-collapse: collapse; min-width: 100%; font-size: .9rem; }
         caption { text-align: left; padding-bottom: 4px; }
         th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-        td.path { overflow-wrap: anywhere; min-width: 8em; } td.nb { white-space: nowrap; }
+        td { overflow-wrap: break-word; } td.path { overflow-wrap: anywhere; min-width: 8em; } td.nb { white-space: nowrap; }
         th { background: #eef1f5; }
         figure { margin: 12px 0; }
         .figs { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 8px 16px; }
