@@ -100,7 +100,10 @@ public sealed record ReportInputs(
                 images.Add(new Source<string>(path, label, Path.GetFileName(path)));
                 return null;
             }
-            var text = File.ReadAllText(path);
+            // a named pipe or a device among the inputs would block or never end: skipped by name, never opened
+            if (IO.FileKinds.Of(path, followLinks: true) is var kind && kind != IO.FileKind.Regular)
+                return $"{kind.Describe()}, not a regular file";
+            var text = IO.JsonFile.ReadText(path, "report input");
             if (!seen.Add(text)) return null;
             JsonElement root;
             try
