@@ -23,5 +23,6 @@ public static class JsonOutput
     public static T Read<T>(string path)
     {
         if (!File.Exists(path)) throw new AdvexException($"JSON file not found: {path}");
-        return IO.JsonFile.Read<T>(path, "JSON file", Options);
+        return JsonFile.Read<T>(path, "JSON file", Options);
+    }
 }

@@ -10,7 +10,14 @@ internal static class ChildGcBudget
     internal const string Variable = "DOTNET_GCgen0size";
 
 #pragma warning disable CA2255 // the test assembly's own initializer
+    /// <summary>The budget the host was started with (null when the runsettings were not used).</summary>
+    internal static string? HostBudget { get; private set; }
+
     [ModuleInitializer]
-    internal static void OnLoad() => Environment.SetEnvironmentVariable(Variable, null);
+    internal static void OnLoad()
+    {
+        HostBudget = Environment.GetEnvironmentVariable(Variable);
+        Environment.SetEnvironmentVariable(Variable, null);
+    }
 #pragma warning restore CA2255
 }
