@@ -12,12 +12,6 @@ using Advex.Tests.Support;
 /// </summary>
 public sealed class MergeShardWarningsTests
 {
-    private static readonly string[] Eval =
-    [
-        "eval", "--model", Path.Combine(Paths.TorchScript, "lenet.pt"), "--data", "mnist", "--limit", "120",
-        "--attack", "pgd", "--steps", "20", "--eps", "0.1", "--quiet",
-    ];
-
     private static JsonElement Check(string evalJson, string name) =>
         JsonDocument.Parse(File.ReadAllText(evalJson)).RootElement.GetProperty("sanity").EnumerateArray()
             .Single(c => c.GetProperty("check").GetString() == name);
@@ -29,7 +23,8 @@ public sealed class MergeShardWarningsTests
         var shards = Enumerable.Range(0, 2).Select(k => Path.Combine(root, $"s{k}")).ToList();
         for (var k = 0; k < 2; k++)
         {
-            var r = CliRunner.Run([.. Eval, "--shard", $"{k}/2", "--out", shards[k]]);
+            var r = CliRunner.Run("eval", "--model", Path.Combine(Paths.TorchScript, "lenet.pt"), "--limit", "120",
+                "--attack", "pgd", "--steps", "20", "--eps", "0.1", "--shard", $"{k}/2", "--out", shards[k], "--quiet");
             Assert.True(r.ExitCode == 0, r.Err);
         }
         // the situation this test is about, as the shards themselves report it
