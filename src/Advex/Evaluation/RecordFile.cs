@@ -2,6 +2,7 @@ namespace Advex.Evaluation;
 
 using System.Text;
 using System.Text.Json;
+using Advex.IO;
 
 /// <summary>
 /// <c>samples.jsonl</c>: one <see cref="SampleRecord"/> per line, appended and flushed to disk per batch. A process
