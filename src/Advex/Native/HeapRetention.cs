@@ -8,8 +8,9 @@ using System.Runtime.InteropServices;
 /// allocates each step's activations, gradients and im2col buffers (megabytes each) with malloc and frees them at
 /// the step's end; with glibc's defaults, chunks above the adaptive mmap threshold are mapped and unmapped every
 /// time and the heap top is trimmed whenever more than twice that threshold is free, so the next step faults every
-/// page in again. On the LeNet fixture (batch 100, one thread) that was about 640 page faults per step and half of a
-/// gradient's CPU time. This sets <c>M_MMAP_THRESHOLD</c> to <see cref="MmapThreshold"/> and <c>M_TRIM_THRESHOLD</c>
+/// page in again. On the LeNet fixture (batch 100, one thread) a benchmark of single steps faulted 230,000 pages
+/// instead of 43,000 and spent a third to a half more CPU per gradient; a whole standard AutoAttack run, 3–11 % more.
+/// This sets <c>M_MMAP_THRESHOLD</c> to <see cref="MmapThreshold"/> and <c>M_TRIM_THRESHOLD</c>
 /// to <see cref="TrimThreshold"/> (mallopt(3)): what a step frees stays in the heap for the next one. Nothing
 /// computed changes, only where the memory comes from; the peak resident size is what the steps use at once, and
 /// <see cref="ProcessMemory.Trim"/> still returns free pages when asked. Runs when the Advex assembly loads; a
