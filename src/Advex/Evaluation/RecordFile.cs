@@ -36,8 +36,8 @@ public static class RecordFile
         where TRecord : class
     {
         var records = new List<TRecord>();
-        if (!File.Exists(path)) return (records, 0);
-        var bytes = File.ReadAllBytes(path);
+        if (!InputFile.Exists(path, "records file")) return (records, 0);
+        var bytes = InputFile.ReadAllBytes(path, "records file");
         long valid = 0;
         var start = 0;
         var line = 0;

@@ -71,4 +71,14 @@ public sealed class CheckedReaderTests : IDisposable
         File.WriteAllText(path, "null");
         Assert.Contains("is empty (null)", Assert.Throws<AdvexException>(() => JsonFile.Read<Dictionary<string, int>>(path, "training state")).Message);
     }
+
+    [Fact]
+    public void A_sparse_records_file_above_two_gigabytes_is_refused_by_name()
+    {
+        var path = Path.Combine(dir, "samples.jsonl");
+        using (var f = File.Create(path)) f.SetLength(3L << 30);
+        var e = Assert.Throws<AdvexException>(() => Advex.Evaluation.RecordFile.Read<Dictionary<string, int>>(path, "record", (_, _) => null));
+        Assert.Contains($"records file {path} has", e.Message);
+        Assert.Equal(3L << 30, new FileInfo(path).Length);
+    }
 }
