@@ -17,6 +17,9 @@ string? Arg(string name) => argList.IndexOf(name) is var i and >= 0 && i + 1 < a
 if (Arg("--gradient-step") is { } stepModel)
     return GradientStep.Run(stepModel, Arg("--shape")!.Split(',').Select(long.Parse).ToArray(), int.Parse(Arg("--batch") ?? "2"),
         int.Parse(Arg("--steps") ?? "5"), argList.Contains("--channels-last"));
+if (Arg("--cascade-parts") is { } partsModel)
+    return CascadeParts.Run(partsModel, int.Parse(Arg("--images") ?? "100"), int.Parse(Arg("--steps") ?? "40"),
+        argList.Contains("--channels-last"));
 var images = int.Parse(Arg("--images") ?? "1024");
 const int batch = 256;
 

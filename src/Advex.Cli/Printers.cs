@@ -35,6 +35,8 @@ public static class Printers
             if (s.Ok) ui.Line($"ok    {s.Check}: {s.Detail}");
             else ui.Warn($"{s.Check}: {s.Detail}");
         }
+        foreach (var w in report.ShardWarnings ?? [])
+            ui.Warn($"{w.Check} in shard {w.Shard} alone (the merged records pass it): {w.Detail}");
         foreach (var f in figures) ui.Line($"wrote {f}");
     }
 

@@ -53,16 +53,27 @@ public sealed class Ui
     /// <summary>Runs a library job with one progress bar: its bar events move the bar and name what runs (the
     /// event's stage, e.g. <c>attack autoattack ε=0.3 apgd-t 2/4 target 3/9</c>), its lines are printed above the
     /// bar.</summary>
-    public T Job<T>(string description, Func<IProgress<Workflows.JobProgress>, T> work) =>
-        WithProgress(description, (report, rename) => work(new Workflows.SyncProgress<Workflows.JobProgress>(p =>
+    public T Job<T>(string description, Func<IProgress<Workflows.JobProgress>, T> work)
+    {
+        // a --workers child also hands its bar events to its parent, through standard output
+        var toParent = Workflows.WorkerProgress.Requested;
+        var last = System.Diagnostics.Stopwatch.StartNew();
+        return WithProgress(description, (report, rename) => work(new Workflows.SyncProgress<Workflows.JobProgress>(p =>
         {
             if (p.Line != null) Line(p.Line);
             if (p.Total > 0)
             {
                 rename(string.IsNullOrEmpty(p.Stage) ? description : p.Stage);
                 report(p.Done, p.Total);
+                if (toParent && (last.Elapsed >= Workflows.WorkerProgress.Interval || p.Done >= p.Total))
+                {
+                    Out.WriteLine(Workflows.WorkerProgress.Format(p with { Stage = string.IsNullOrEmpty(p.Stage) ? description : p.Stage }));
+                    Out.Flush();
+                    last.Restart();
+                }
             }
         })));
+    }
 
     /// <summary>Runs work with one progress bar; the callback reports (done, total).</summary>
     public T WithProgress<T>(string description, Func<Action<double, double>, T> work) =>

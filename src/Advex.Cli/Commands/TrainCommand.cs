@@ -16,6 +16,7 @@ public static class TrainCommand
         cmd.SetAction(p =>
         {
             var job = flags.Job(p);
+            TrainOutputCheck.Check(job);
             using var claim = Outputs.Claim(ui, job.OutDir, "--out", (job.Json, "--json"));
             using var outcome = ui.Job($"train {job.Options.Architecture}", progress => TrainWorkflow.Run(job, progress));
             Printers.Print(ui, outcome);

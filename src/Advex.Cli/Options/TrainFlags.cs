@@ -22,7 +22,7 @@ public sealed class TrainFlags
     private readonly Option<bool> plateau = new("--plateau") { Description = "halve the lr when the test loss stalls for 5 epochs" };
     private readonly Option<int> seed = Opts.Seed();
     private readonly Option<int?> limit = Opts.Limit();
-    private readonly Option<string> outDir = new("--out") { Description = "output folder", DefaultValueFactory = _ => "runs/train" };
+    private readonly Option<string> outDir = new("--out") { Description = "output folder; one that already holds a trained model is refused unless --resume continues it", DefaultValueFactory = _ => "runs/train" };
     private readonly Option<bool> resume = new("--resume") { Description = "continue from the checkpoint in --out" };
     private readonly Option<string?> mean = Opts.Mean();
     private readonly Option<string?> std = Opts.Std();

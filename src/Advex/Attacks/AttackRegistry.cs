@@ -7,7 +7,7 @@ namespace Advex.Attacks;
 /// </summary>
 public static class AttackRegistry
 {
-    private sealed record Entry(bool Bounded, Func<double, AttackSettings, Attack> Create);
+    private sealed record Entry(bool Bounded, Func<double, SettingsReader, Attack> Create);
 
     private static readonly Dictionary<string, Entry> Entries = new()
     {
@@ -58,11 +58,16 @@ public static class AttackRegistry
 
     /// <summary>The attack <paramref name="name"/> at ε with the settings that apply to it (<c>eot</c> applies to
     /// every attack whose gradients go through the gradient helper; the others refuse it when run).</summary>
-    public static Attack Create(string name, double eps, AttackSettings? settings = null)
+    public static Attack Create(string name, double eps, AttackSettings? settings = null) =>
+        Create(name, eps, new SettingsReader(settings ?? new AttackSettings()));
+
+    /// <summary>As <see cref="Create(string, double, AttackSettings?)"/>, through <paramref name="reader"/>, which then
+    /// knows the settings this attack reads.</summary>
+    public static Attack Create(string name, double eps, SettingsReader reader)
     {
-        var s = settings ?? new AttackSettings();
-        var attack = Get(name).Create(eps, s);
-        return s.Eot is { } draws ? attack with { Eot = draws } : attack;
+        var eot = reader.Eot;
+        var attack = Get(name).Create(eps, reader);
+        return eot is { } draws ? attack with { Eot = draws } : attack;
     }
 
     private static Entry Get(string name) =>

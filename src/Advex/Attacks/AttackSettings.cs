@@ -1,5 +1,7 @@
 namespace Advex.Attacks;
 
+using System.Text.RegularExpressions;
+
 /// <summary>
 /// The attack options a user can set by name (DESIGN §8); null means "the paper's default". Each attack reads the
 /// ones that apply to it.
@@ -31,4 +33,26 @@ public sealed record AttackSettings
     public Core.TargetRanking? Targets { get; init; }
     /// <summary>AutoAttack's version (standard, apgd, fast, rand).</summary>
     public AutoAttackVersion? Version { get; init; }
+
+    /// <summary>The parameter name of a property, in kebab-case (<c>StepSize</c> → <c>step-size</c>).</summary>
+    public static string ParameterName(string property) => Regex.Replace(property, "(?<=[a-z])(?=[A-Z])", "-").ToLowerInvariant();
+
+    /// <summary>The parameter names of the settings given (not null).</summary>
+    public IReadOnlyList<string> Given() =>
+        typeof(AttackSettings).GetProperties().Where(p => p.GetValue(this) is not null).Select(p => ParameterName(p.Name)).ToList();
+
+    /// <summary>Refuses a setting that none of <paramref name="attacks"/> reads (<paramref name="read"/>: the parameter
+    /// names their factories read), naming it, the attacks and what they do take.</summary>
+    public void RequireUsed(IReadOnlyCollection<string> attacks, IReadOnlyList<string> read)
+    {
+        var unused = Given().Where(g => !read.Contains(g)).ToList();
+        if (unused.Count == 0) return;
+        // eot is taken by every gradient attack and refused by the others when they run: not listed as a setting they take
+        var takes = read.Where(r => r != "eot").ToList();
+        var who = string.Join(" or ", attacks.Distinct());
+        throw AdvexException.About(
+            $"{string.Join(", ", unused)} {(unused.Count == 1 ? "does" : "do")} not apply to {who}, which " +
+            (takes.Count == 0 ? "takes no attack option" : $"{(attacks.Distinct().Count() == 1 ? "takes" : "take")} {string.Join(", ", takes)}"),
+            [.. unused, .. takes]);
+    }
 }

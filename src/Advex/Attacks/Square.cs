@@ -108,7 +108,7 @@ public sealed record Square : Attack
         var (c, h, w) = (x0.shape[1], x0.shape[2], x0.shape[3]);
         var side = (int)Math.Clamp(Math.Round(Math.Sqrt(p * h * w)), 1, Math.Max(1, h - 1));
         var window = WindowMask(h, w, side, rows);
-        var signs = rows.Signs([x0.shape[0], c, 1, 1]);
+        var signs = Signs(rows, c);
         var candidate = Replace(x0, current, window, signs, model);
         // unchanged: no pixel inside the square moved by 1e-7 or more (outside it nothing moves)
         var unchanged = (candidate - current).abs_().mul_(window).flatten(1).amax(1).lt(1e-7).reshape(-1, 1, 1, 1);
@@ -116,21 +116,34 @@ public sealed record Square : Attack
         return where(unchanged, Replace(x0, current, window, signs.neg(), model), candidate);
     }
 
+    /// <summary>±1 per (row, channel), [k, c, 1, 1] float32: +1 where the row's uniform draw, rounded to float32, is
+    /// below ½ (one draw, the values <see cref="AttackContext.Signs"/> gives, built without tensor ops).</summary>
+    private static Tensor Signs(AttackContext rows, long c)
+    {
+        var u = rows.UniformValues(c);
+        var signs = new float[u.Length];
+        for (var i = 0; i < u.Length; i++) signs[i] = (float)u[i] < 0.5f ? 1f : -1f;
+        return tensor(signs, [rows.Rows, c, 1, 1]);
+    }
+
     /// <summary>x' with the square set to x₀ + ε·signs and the rest of δ kept, clipped to the box.</summary>
     private Tensor Replace(Tensor x0, Tensor current, Tensor window, Tensor signs, Classifier model) =>
         where(window, x0 + Eps * signs, current).clamp(model.Lower, model.Upper);
 
-    /// <summary>A [k, 1, h, w] mask of a side × side square per row at a uniformly random position.</summary>
+    /// <summary>A [k, 1, h, w] mask of a side × side square per row at a uniformly random position: top = ⌊u₀(h − side
+    /// + 1)⌋ and left = ⌊u₁(w − side + 1)⌋ (at most h − side, w − side) from one draw of two uniforms per row, the
+    /// mask written element by element (a query's few small tensor ops cost more than the loop).</summary>
     private static Tensor WindowMask(long h, long w, int side, AttackContext context)
     {
-        using var scope = NewDisposeScope();
-        var u = context.Uniform([context.Rows, 2], ScalarType.Float64);
-        var top = u[.., 0].mul(h - side + 1).floor().clamp_max(h - side).to_type(ScalarType.Int64).unsqueeze(1);
-        var left = u[.., 1].mul(w - side + 1).floor().clamp_max(w - side).to_type(ScalarType.Int64).unsqueeze(1);
-        var r = arange(h, dtype: ScalarType.Int64).unsqueeze(0);
-        var col = arange(w, dtype: ScalarType.Int64).unsqueeze(0);
-        var inRows = r.ge(top) & r.lt(top + side);
-        var inCols = col.ge(left) & col.lt(left + side);
-        return (inRows.unsqueeze(2) & inCols.unsqueeze(1)).unsqueeze(1).MoveToOuterDisposeScope();
+        var u = context.UniformValues(2);
+        var mask = new bool[context.Rows * h * w];
+        for (var r = 0; r < context.Rows; r++)
+        {
+            var top = (long)Math.Min(Math.Floor(u[2 * r] * (h - side + 1)), h - side);
+            var left = (long)Math.Min(Math.Floor(u[2 * r + 1] * (w - side + 1)), w - side);
+            for (var i = top; i < top + side; i++)
+                Array.Fill(mask, true, (int)(r * h * w + i * w + left), side);
+        }
+        return tensor(mask, [context.Rows, 1, h, w]);
     }
 }

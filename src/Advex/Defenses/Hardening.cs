@@ -108,8 +108,7 @@ public sealed class Hardening(AdversarialTraining options, Dataset? heldout, int
         var statePath = Path.Combine(checkpointDir, StateFile);
         if (!File.Exists(statePath))
             throw new AdvexException($"checkpoint in {checkpointDir} has no adversarial-training state; resume with the same adversarial-training options");
-        stopping.Restore(JsonSerializer.Deserialize<EarlyStopping.Snapshot>(File.ReadAllText(statePath))
-                         ?? throw new AdvexException($"{statePath} is empty"));
+        stopping.Restore(IO.JsonFile.Read<EarlyStopping.Snapshot>(statePath, "adversarial-training state"));
         var bestPath = Path.Combine(checkpointDir, BestFile);
         best = File.Exists(bestPath) ? WeightSnapshot.Load(bestPath) : null;
         var memoryPath = Path.Combine(checkpointDir, MemoryFile);

@@ -64,14 +64,12 @@ public sealed class PerturbationMemory
     public void Load(string path)
     {
         deltas.Clear();
-        using var r = new BinaryReader(File.OpenRead(path));
-        var count = r.ReadInt32();
+        using var r = new IO.CountedReader(path, "perturbation memory");
+        var count = r.Count(sizeof(long) + sizeof(int));
         for (var i = 0; i < count; i++)
         {
-            var index = r.ReadInt64();
-            var d = new float[r.ReadInt32()];
-            r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(d.AsSpan()));
-            deltas[index] = d;
+            var index = r.Int64();
+            deltas[index] = r.Floats();
         }
     }
 }

@@ -49,13 +49,9 @@ public sealed class WeightSnapshot
 
     public static WeightSnapshot Load(string path)
     {
-        using var r = new BinaryReader(File.OpenRead(path));
-        var values = new float[r.ReadInt32()][];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = new float[r.ReadInt32()];
-            r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values[i].AsSpan()));
-        }
+        using var r = new CountedReader(path, "weight snapshot");
+        var values = new float[r.Count(sizeof(int))][];
+        for (var i = 0; i < values.Length; i++) values[i] = r.Floats();
         return new(values);
     }
 }

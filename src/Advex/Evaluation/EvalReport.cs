@@ -17,6 +17,11 @@ public sealed record EvalReport
     public List<WorstCase> WorstCase { get; init; } = [];
     public required List<ClassFigures> PerClass { get; init; }
     public required List<SanityCheck> Sanity { get; init; }
+    /// <summary>Merged evaluations: the checks a shard fails on its own records while the merged records pass them (a
+    /// check over a shard's fewer samples can fail where the whole passes), so that no shard's warning is lost; absent
+    /// otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<ShardWarning>? ShardWarnings { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public List<ExampleRow> Examples { get; init; } = [];
     public required Provenance Provenance { get; init; }
@@ -89,6 +94,9 @@ public sealed record ClassFigures(int Class, string Name, int Count, double Clea
     Dictionary<string, double> RobustAccuracy);
 
 public sealed record SanityCheck(string Check, bool Ok, string Detail);
+
+/// <summary>A sanity check that failed in one shard of a merged evaluation (<paramref name="Shard"/>: its folder).</summary>
+public sealed record ShardWarning(string Shard, string Check, string Detail);
 
 /// <summary>A few fixed samples (the first N of the split) under one run, for image grids.</summary>
 public sealed record ExampleRow(string Attack, double? Eps, List<ExampleImage> Images);

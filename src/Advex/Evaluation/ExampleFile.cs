@@ -23,7 +23,7 @@ public static class ExampleFile
         List<ExampleRow>? rows;
         try
         {
-            rows = JsonSerializer.Deserialize<List<ExampleRow>>(File.ReadAllText(path), RecordJson.Line);
+            rows = JsonSerializer.Deserialize<List<ExampleRow>>(JsonFile.ReadText(path, "examples file"), RecordJson.Line);
         }
         catch (JsonException e)
         {

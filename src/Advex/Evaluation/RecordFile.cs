@@ -2,6 +2,7 @@ namespace Advex.Evaluation;
 
 using System.Text;
 using System.Text.Json;
+using Advex.IO;
 
 /// <summary>
 /// <c>samples.jsonl</c>: one <see cref="SampleRecord"/> per line, appended and flushed to disk per batch. A process
@@ -35,8 +36,8 @@ public static class RecordFile
         where TRecord : class
     {
         var records = new List<TRecord>();
-        if (!File.Exists(path)) return (records, 0);
-        var bytes = File.ReadAllBytes(path);
+        if (!InputFile.Exists(path, "records file")) return (records, 0);
+        var bytes = InputFile.ReadAllBytes(path, "records file");
         long valid = 0;
         var start = 0;
         var line = 0;

@@ -52,14 +52,6 @@ public static class ModelStore
     public static ModelManifest ReadManifest(string manifestPath)
     {
         if (!IO.InputFile.Exists(manifestPath, "model manifest")) throw new AdvexException($"model manifest not found: {manifestPath}");
-        try
-        {
-            return JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(manifestPath), Json)
-                   ?? throw new AdvexException($"model manifest {manifestPath} is empty");
-        }
-        catch (JsonException e)
-        {
-            throw new AdvexException($"model manifest {manifestPath} is not valid: {e.Message}");
-        }
+        return IO.JsonFile.Read<ModelManifest>(manifestPath, "model manifest", Json);
     }
 }

@@ -40,6 +40,7 @@ public static class TorchRuntime
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
+            Nnpack.Disable();
             return torch.__version__;
         }
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException)

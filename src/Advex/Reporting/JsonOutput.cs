@@ -23,14 +23,6 @@ public static class JsonOutput
     public static T Read<T>(string path)
     {
         if (!File.Exists(path)) throw new AdvexException($"JSON file not found: {path}");
-        try
-        {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options)
-                   ?? throw new AdvexException($"JSON file {path} is empty");
-        }
-        catch (JsonException e)
-        {
-            throw new AdvexException($"JSON file {path} is not valid: {e.Message}");
-        }
+        return JsonFile.Read<T>(path, "JSON file", Options);
     }
 }

@@ -28,19 +28,7 @@ public static class TrainingCheckpoint
         var dir = Checkpoint.Committed(checkpointDir)
                   ?? throw new AdvexException($"nothing to resume: no checkpoint in {checkpointDir}");
         var statePath = Path.Combine(dir, StateFile);
-        try
-        {
-            var state = JsonSerializer.Deserialize<TState>(File.ReadAllText(statePath), ModelStore.Json)
-                        ?? throw new AdvexException($"checkpoint {statePath} is empty");
-            return (state, dir);
-        }
-        catch (JsonException e)
-        {
-            throw new AdvexException($"checkpoint {statePath} is not a training state: {e.Message}");
-        }
-        catch (FileNotFoundException)
-        {
-            throw new AdvexException($"checkpoint {dir} has no {StateFile}");
-        }
+        if (!IO.InputFile.Exists(statePath, "training state")) throw new AdvexException($"checkpoint {dir} has no {StateFile}");
+        return (IO.JsonFile.Read<TState>(statePath, "training state", ModelStore.Json), dir);
     }
 }

@@ -67,14 +67,14 @@ public static class CertifyFolder
             throw new AdvexException($"{path} is {kind.Describe()}, not a regular file");
         try
         {
-            var manifest = JsonSerializer.Deserialize<CertifyManifest>(File.ReadAllText(path), RecordJson.Line);
+            var manifest = JsonSerializer.Deserialize<CertifyManifest>(JsonFile.ReadText(path, "certification manifest"), RecordJson.Line);
             if (manifest?.Configuration is null || manifest.Schema != CertifyManifest.SchemaName)
                 throw new AdvexException($"{path} is not a certification manifest (schema {CertifyManifest.SchemaName})");
             return manifest;
         }
         catch (JsonException e)
         {
-            throw new AdvexException($"{path} is not a certification manifest: {e.Message}");
+            throw new AdvexException($"{path} is not a certification manifest ({JsonProblem.Describe(e)})");
         }
     }
 
@@ -86,7 +86,7 @@ public static class CertifyFolder
         if (FileKinds.Of(path, followLinks: true) != FileKind.Regular) return false;
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            using var doc = JsonDocument.Parse(JsonFile.ReadText(path, "run manifest"));
             return doc.RootElement.ValueKind == JsonValueKind.Object &&
                    doc.RootElement.TryGetProperty("schema", out var s) && s.ValueKind == JsonValueKind.String &&
                    s.GetString() == CertifyManifest.SchemaName;

@@ -97,7 +97,7 @@ public static class EvalFolder
         RunManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), RecordJson.Line);
+            manifest = JsonSerializer.Deserialize<RunManifest>(JsonFile.ReadText(path, "run manifest"), RecordJson.Line);
         }
         catch (JsonException e)
         {

@@ -7,7 +7,7 @@ using Advex.IO;
 /// <summary>
 /// <c>advex merge</c> as a library call: reads shard folders, checks and merges their records
 /// (<see cref="EvalMerge"/>), and writes one evaluation folder whose <c>eval.json</c> equals the unsharded run's
-/// (timing and provenance aside); figures, including the example grid from the shards' <c>examples.json</c>, go into
+/// (timing and provenance aside, and the checks one shard failed alone, kept as <see cref="EvalReport.ShardWarnings"/>); figures, including the example grid from the shards' <c>examples.json</c>, go into
 /// the same folder when asked. The output folder must not hold an evaluation already (one of the inputs, a finished
 /// evaluation, a folder with an <c>eval.json</c>): a finished evaluation is never replaced.
 /// </summary>
@@ -54,8 +54,9 @@ public static class MergeWorkflow
                     throw new AdvexException($"merge: {parts[k].Folder} has lost the example images of sample(s) " +
                         $"{string.Join(", ", lost.Take(8))} ({ExampleFile.FileName} missing or incomplete), so the example grid " +
                         "would be incomplete; resume that folder (eval --resume redoes them) or merge without the report");
-        var report = EvalAggregate.Report(merged, records, EvalAggregate.ProvenanceNow(command, merged.StartedUtc))
-            with { Examples = examples };
+        var provenance = EvalAggregate.ProvenanceNow(command, merged.StartedUtc);
+        var report = EvalAggregate.Report(merged, records, provenance) with { Examples = examples };
+        report = report with { ShardWarnings = ShardWarnings(parts, report, provenance) };
         Directory.CreateDirectory(outDir);
         AtomicFile.WriteAllText(Path.Combine(outDir, RunManifest.FileName), JsonSerializer.Serialize(merged, RecordJson.Indented));
         AtomicFile.WriteAllText(Path.Combine(outDir, RecordFile.FileName), RecordFile.Text(records));
@@ -63,5 +64,18 @@ public static class MergeWorkflow
         var c = merged.Configuration;
         return EvalWorkflow.Write(report, new EvalOutputs(OutDir: outDir, ReportDir: figures ? outDir : null),
             c.ClassNames, c.Model.InputShape);
+    }
+
+    /// <summary>The checks each shard fails on its own records (as its own eval.json says) that the merged report
+    /// passes or does not run; null when there is none.</summary>
+    private static List<ShardWarning>? ShardWarnings(IReadOnlyList<EvalMerge.Part> parts, EvalReport merged, Provenance provenance)
+    {
+        var failing = merged.Sanity.Where(c => !c.Ok).Select(c => c.Check).ToHashSet();
+        var warnings = parts.Where(p => p.Records.Count > 0)
+            .SelectMany(p => EvalAggregate.Report(p.Manifest, p.Records, provenance).Sanity
+                .Where(c => !c.Ok && !failing.Contains(c.Check))
+                .Select(c => new ShardWarning(p.Folder, c.Check, c.Detail)))
+            .ToList();
+        return warnings.Count == 0 ? null : warnings;
     }
 }

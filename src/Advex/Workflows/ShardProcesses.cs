@@ -28,7 +28,7 @@ public static class ShardProcesses
         var n = Count(workers, samples, shardsDir, resume, progress);
         var shards = Enumerable.Range(0, n).Select(k => Path.Combine(shardsDir, $"shard-{k}")).ToList();
         JobProgress.Say(progress, "workers", $"running {n} shard processes (one thread each) into {shardsDir}");
-        RunAll(verb, args, shards, resume, extra);
+        RunAll(verb, args, shards, resume, progress, extra);
         return shards;
     }
 
@@ -55,20 +55,28 @@ public static class ShardProcesses
         return n;
     }
 
-    /// <summary>Starts every worker and waits for all; the first that fails stops the others.</summary>
+    /// <summary>Starts every worker and waits for all; the first that fails stops the others. Meanwhile one bar shows
+    /// them all: the mean of the workers' own fractions (<see cref="WorkerProgress"/>), named after the stage of the
+    /// worker furthest behind.</summary>
     private static void RunAll(string verb, IReadOnlyList<string> args, IReadOnlyList<string> shards, bool resume,
-        Func<IReadOnlyList<string>, int, IEnumerable<string>>? extra)
+        IProgress<JobProgress>? progress, Func<IReadOnlyList<string>, int, IEnumerable<string>>? extra)
     {
         var n = shards.Count;
         var children = new List<(Process Process, System.Text.StringBuilder Err)>();
+        var latest = new JobProgress?[n];
         try
         {
             for (var k = 0; k < n; k++)
-                children.Add(Start(verb, args, shards[k], $"{k}/{n}", resume, extra?.Invoke(args, n) ?? []));
+            {
+                var slot = k;
+                children.Add(Start(verb, args, shards[k], $"{k}/{n}", resume, extra?.Invoke(args, n) ?? [],
+                    p => { lock (latest) latest[slot] = p; }));
+            }
             var running = Enumerable.Range(0, n).ToHashSet();
             while (running.Count > 0)
             {
                 Interruption.ThrowIfRequested(() => "while the workers ran; their shard folders are kept (resume continues them)");
+                if (progress is not null) Combined(latest, n, progress);
                 foreach (var k in running.ToList())
                 {
                     var (p, err) = children[k];
@@ -103,8 +111,20 @@ public static class ShardProcesses
         }
     }
 
+    /// <summary>Reports the workers' combined bar: done = the sum of their fractions, total = their number.</summary>
+    private static void Combined(JobProgress?[] latest, int n, IProgress<JobProgress> progress)
+    {
+        JobProgress?[] now;
+        lock (latest) now = (JobProgress?[])latest.Clone();
+        if (now.All(p => p is null)) return;
+        var fractions = now.Select(p => p is null ? 0 : Math.Clamp(p.Done / p.Total, 0, 1)).ToArray();
+        var behind = Array.IndexOf(fractions, fractions.Min());
+        var stage = now[behind]?.Stage ?? now.First(p => p is not null)!.Stage;
+        progress.Report(new JobProgress($"{n} worker{(n == 1 ? "" : "s")}: {stage}", fractions.Sum(), n));
+    }
+
     private static (Process, System.Text.StringBuilder) Start(string verb, IReadOnlyList<string> args, string shard, string k,
-        bool resume, IEnumerable<string> extra)
+        bool resume, IEnumerable<string> extra, Action<JobProgress> onProgress)
     {
         var psi = Launcher(verb);
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -113,6 +133,7 @@ public static class ShardProcesses
         foreach (var a in extra) psi.ArgumentList.Add(a);
         psi.Environment["OMP_NUM_THREADS"] = "1";
         psi.Environment[ParentWatch.Variable] = "1";
+        psi.Environment[WorkerProgress.Variable] = "1"; // its bar events come back on its standard output
         psi.RedirectStandardInput = true; // the worker's lifeline: it ends when this pipe closes
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
@@ -127,7 +148,7 @@ public static class ShardProcesses
         {
             throw new AdvexException($"workers: could not start worker {k} ({psi.FileName}: {e.Message})");
         }
-        p.OutputDataReceived += (_, _) => { };
+        p.OutputDataReceived += (_, e) => { if (WorkerProgress.Parse(e.Data) is { } progress) onProgress(progress); };
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (err) err.AppendLine(e.Data); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();

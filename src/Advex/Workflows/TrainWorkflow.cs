@@ -21,6 +21,9 @@ public sealed record TrainOutcome(Classifier Model, TrainingSummary Summary, str
 /// </summary>
 public static class TrainWorkflow
 {
+    /// <summary>The run's summary in its folder (the <c>--json</c> schema of training).</summary>
+    public const string SummaryFile = "training.json";
+
     public static TrainOutcome Run(TrainJob job, IProgress<JobProgress>? progress = null, Trainer? trainer = null)
     {
         var options = job.Options.Validate();
@@ -59,7 +62,7 @@ public static class TrainWorkflow
             result.PerClassAccuracy.Select((a, c) => new ClassAccuracy(c, test.ClassNames[c], a)).ToList(),
             job.Data, options, adversarial, hardening is { Options.EarlyStopping: true } ? hardening.EarlyStoppingState : null,
             clock.Elapsed.TotalSeconds);
-        JsonOutput.Write(Path.Combine(job.OutDir, "training.json"), summary);
+        JsonOutput.Write(Path.Combine(job.OutDir, SummaryFile), summary);
         if (job.Json != null) JsonOutput.Write(job.Json, summary);
         return new TrainOutcome(result.Model, summary, Path.GetFullPath(job.OutDir));
     }

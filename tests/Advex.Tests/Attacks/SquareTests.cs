@@ -136,6 +136,31 @@ public sealed class SquareTests(TrainedLeNet lenet, ITestOutputHelper output)
         Assert.True(robust < clean * 3 / 4, $"L2 Square left {robust} of {clean} robust");
     }
 
+    /// <summary>Each sample's windows and signs come from its own (seed, dataset index) key: a sample gets the same
+    /// adversarial and query count in a batch of 24 as in a batch of 7 or 17, in L∞ (window and signs drawn without
+    /// tensor ops) and L2, while the rows that break leave the batch at different queries.</summary>
+    [Theory]
+    [InlineData("linf", 0.1)]
+    [InlineData("l2", 1.5)]
+    public void Square_gives_a_sample_the_same_result_whatever_batch_it_rides_in(string normName, double eps)
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = lenet.Test.Slice(0, 24);
+        var attack = new Square(eps, queries: 150, norm: NormNames.Parse(normName));
+        using var whole = AttackContext.For(9, [.. Enumerable.Range(100, 24).Select(i => (long)i)]);
+        var all = attack.Run(lenet.Model, x, new Untargeted(y), whole);
+        var parts = new[] { (0, 7), (7, 17) }.Select(p =>
+        {
+            using var rows = AttackContext.For(9, [.. Enumerable.Range(100 + p.Item1, p.Item2).Select(i => (long)i)]);
+            var r = attack.Run(lenet.Model, x.narrow(0, p.Item1, p.Item2), new Untargeted(y.narrow(0, p.Item1, p.Item2)), rows);
+            return (r.Adversarial, Queries: rows.QueryCounts);
+        }).ToList();
+        Assert.True(all.Adversarial.eq(cat(parts.Select(p => p.Adversarial).ToList(), 0)).all().item<bool>());
+        Assert.Equal(whole.QueryCounts, parts.SelectMany(p => p.Queries));
+        var broken = all.Success.sum().item<long>();
+        Assert.InRange(broken, 1, 23); // some rows leave early, others stay to the end
+    }
+
     [Fact]
     public void L1_square_is_refused_by_name()
     {

@@ -10,7 +10,8 @@ using Xunit.Abstractions;
 /// (util-linux <c>script</c>, <c>stty cols 80</c>), and the raw bytes it wrote are checked in order. The progress bar
 /// shows a percentage strictly between 0 and 100 before the job's last line (it moves inside a one-batch job); no line
 /// starts with a run of spaces left behind by the bar (a log line printed past a live bar); every line of the
-/// robustness table fits 80 columns and each run is one line of it. <c>demo --quick</c> takes minutes: it runs only with
+/// robustness table fits 80 columns and each run is one line of it. With <c>--workers</c> the parent's bar is the
+/// combination of its workers' own bars. <c>demo --quick</c> takes minutes: it runs only with
 /// <c>ADVEX_SLOW_TESTS=1</c> (the test says so when skipped).
 /// </summary>
 public sealed partial class TerminalTests(ITestOutputHelper output)
@@ -21,6 +22,8 @@ public sealed partial class TerminalTests(ITestOutputHelper output)
     {
         // name, arguments ({out} is a fresh folder), a line the job prints at its end
         { "eval", "eval --model {lenet} --attack pgd,autoattack --eps 0.1 --limit 8 --steps 5 --queries 100", "worst case over" },
+        // the parent's one bar combines its workers' own progress (they run quiet, in other processes)
+        { "eval --workers", "eval --model {lenet} --attack pgd --eps 0.1 --limit 60 --steps 40 --workers 2 --out {out}", "deterministic_model" },
         { "train", "train --limit 1000 --epochs 1 --out {out}", "model, checkpoint and curves written" },
         { "text train", "text train --epochs 1 --out {out}", "curves and JSON written" },
         { "gan train", "gan train --arch dcgan-small --limit 300 --epochs 1 --score-samples 100 --out {out}", "training time" },
@@ -33,7 +36,8 @@ public sealed partial class TerminalTests(ITestOutputHelper output)
     {
         var raw = RunInTerminal(args);
         output.WriteLine($"{name}: {raw.Length} bytes");
-        AssertClean(raw, last, expectTable: name == "eval");
+        AssertClean(raw, last, expectTable: name.StartsWith("eval", StringComparison.Ordinal));
+        if (name == "eval --workers") Assert.Matches(@"\d workers?: attack", Plain(raw));
         if (name == "eval")
             foreach (var stage in new[] { "apgd-ce", "apgd-t", "fab-t", "square" })
                 Assert.Contains($"autoattack: robust accuracy after {stage}:", Plain(raw));

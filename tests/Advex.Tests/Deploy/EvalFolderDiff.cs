@@ -5,7 +5,8 @@ using System.Text.Json.Nodes;
 /// <summary>
 /// An evaluation folder's content as a test compares it between a sharded-and-merged run and an unsharded one:
 /// every record of samples.jsonl and all of eval.json, with timing (<c>seconds</c>, <c>images_per_second</c>) and
-/// provenance (when, where, by which command) left out, as the engine contract allows.
+/// provenance (when, where, by which command) left out, as the engine contract allows, and a merge's
+/// <c>shard_warnings</c> (checks that failed in one shard alone, which the unsharded run cannot have).
 /// </summary>
 public static class EvalFolderDiff
 {
@@ -26,11 +27,12 @@ public static class EvalFolderDiff
         [.. File.ReadLines(Path.Combine(dir, "samples.jsonl")).Where(l => l.Length > 0)
             .Select(l => (long)JsonNode.Parse(l)!["index"]!)];
 
-    /// <summary>eval.json without its timing fields and its provenance.</summary>
+    /// <summary>eval.json without its timing fields, its provenance and a merge's shard warnings.</summary>
     public static JsonNode Figures(string dir)
     {
         var eval = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "eval.json")))!.AsObject();
         eval.Remove("provenance");
+        eval.Remove("shard_warnings");
         return WithoutTiming(eval);
     }
 

@@ -35,6 +35,26 @@ public sealed class CounterRngTests
                 Assert.Equal(CounterRng.UniformAt(many[r], j), g[r * 1000 + j]);
     }
 
+    /// <summary>UniformValues is the same draw as Uniform: the same numbers (small and large draws, where Uniform
+    /// takes its tensor path), and both advance the stream by one draw.</summary>
+    [Fact]
+    public void Uniform_values_are_the_uniform_tensor_of_the_same_draw()
+    {
+        var indices = Enumerable.Range(0, 70).Select(i => (long)(3 * i + 1)).ToArray();
+        foreach (var perRow in new[] { 2L, 1000L })
+        {
+            using var a = AttackContext.For(11, indices).Stream("square");
+            using var b = AttackContext.For(11, indices).Stream("square");
+            for (var draw = 0; draw < 2; draw++)
+            {
+                var values = a.UniformValues(perRow);
+                using var t = b.Uniform([indices.Length, perRow], ScalarType.Float64);
+                Assert.Equal(t.data<double>().ToArray(), values);
+            }
+        }
+        Assert.True(70 * 1000L > CounterRng.ScalarPathLimit);
+    }
+
     [Fact]
     public void A_rows_numbers_depend_on_its_dataset_index_only()
     {

@@ -76,6 +76,21 @@ public sealed class AttackContext : IDisposable
         return CounterRng.Uniform(keys, perRow).reshape(shape).to_type(dtype).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The values <see cref="Uniform"/>([<see cref="Rows"/>, perRow], Float64) would hold, row-major in a C#
+    /// array (one draw): for small draws consumed element by element (Square's window positions and signs), without
+    /// the tensor ops.</summary>
+    public double[] UniformValues(long perRow)
+    {
+        var d = (ulong)draw++;
+        var values = new double[Rows * perRow];
+        for (var r = 0; r < Rows; r++)
+        {
+            var key = CounterRng.Key(Seed, unchecked((ulong)Indices[r]), stream, d);
+            for (var j = 0L; j < perRow; j++) values[r * perRow + j] = CounterRng.UniformAt(key, j);
+        }
+        return values;
+    }
+
     /// <summary>Standard normal values (Box–Muller: √(−2 ln u₁)·cos 2πu₂); two draws.</summary>
     public Tensor Normal(long[] shape, ScalarType dtype = ScalarType.Float32)
     {

@@ -29,15 +29,7 @@ public static class AdvGanStore
         Native.TorchRuntime.EnsureLoaded();
         var manifestPath = ManifestPath(path);
         AdvGanManifest manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<AdvGanManifest>(File.ReadAllText(manifestPath), ModelStore.Json)
-                       ?? throw new AdvexException($"generator manifest {manifestPath} is empty");
-        }
-        catch (JsonException e)
-        {
-            throw new AdvexException($"generator manifest {manifestPath} is not valid: {e.Message}");
-        }
+        manifest = IO.JsonFile.Read<AdvGanManifest>(manifestPath, "generator manifest", ModelStore.Json);
         if (manifest.Format != AdvGanManifest.CurrentFormat)
             throw new AdvexException($"{manifestPath} has format '{manifest.Format}', expected '{AdvGanManifest.CurrentFormat}' (an AdvGAN generator)");
         var weights = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(manifestPath))!, manifest.Weights);

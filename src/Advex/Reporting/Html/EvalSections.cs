@@ -18,7 +18,8 @@ internal static class EvalSections
         foreach (var model in evals.GroupBy(e => ReportCharts.ModelName(e.Value)))
         {
             var main = model.OrderByDescending(e => e.Value.Data.Count).First().Value;
-            var warnings = model.SelectMany(e => e.Value.Sanity.Where(c => !c.Ok).Select(c => c.Check)).Distinct().ToList();
+            var warnings = model.SelectMany(e => e.Value.Sanity.Where(c => !c.Ok).Select(c => c.Check)
+                .Concat((e.Value.ShardWarnings ?? []).Select(w => $"{w.Check} (a shard)"))).Distinct().ToList();
             var checks = model.Sum(e => e.Value.Sanity.Count);
             var worst = Worst(model);
             if (worst.Count == 0) rows.Add([model.Key, "–", "–", Pct(main.CleanAccuracy), Trust(checks, warnings), "–"]);
@@ -30,7 +31,7 @@ internal static class EvalSections
             "robust accuracy: the share of samples that every attack of one evaluation failed to change, at the largest ε of each norm",
             "summary-table"));
         var pm = Worst(evals.Where(e => ReportCharts.ModelName(e.Value) == ReportCharts.ModelName(primary.Value))).FirstOrDefault().Worst;
-        var allWarnings = evals.Sum(s => s.Value.Sanity.Count(c => !c.Ok));
+        var allWarnings = evals.Sum(s => s.Value.Sanity.Count(c => !c.Ok) + (s.Value.ShardWarnings?.Count ?? 0));
         var attacks = evals.SelectMany(s => s.Value.Runs.Select(r => r.Attack)).Distinct().ToList();
         sb.Append("<div class=\"cards\">");
         Card(sb, "clean-accuracy", $"clean accuracy, {ReportCharts.ModelName(primary.Value)}", Pct(primary.Value.CleanAccuracy),
@@ -41,7 +42,8 @@ internal static class EvalSections
         Card(sb, "attack-count", "attacks", attacks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(", ", attacks));
         Card(sb, "sanity-warnings", "sanity warnings", allWarnings.ToString(System.Globalization.CultureInfo.InvariantCulture),
             allWarnings == 0 ? $"all {evals.Sum(s => s.Value.Sanity.Count)} checks pass"
-                : string.Join(", ", evals.SelectMany(s => s.Value.Sanity.Where(c => !c.Ok).Select(c => c.Check)).Distinct()));
+                : string.Join(", ", evals.SelectMany(s => s.Value.Sanity.Where(c => !c.Ok).Select(c => c.Check)
+                    .Concat((s.Value.ShardWarnings ?? []).Select(w => $"{w.Check} (a shard)"))).Distinct()));
         sb.Append("</div>");
         if (stages is { } st) sb.Append(Figure(st.File, st.Caption));
         return sb.ToString();
@@ -172,10 +174,14 @@ internal static class EvalSections
         {
             var ok = s.Value.Sanity.Count(c => c.Ok);
             sb.Append($"<h3>{Text(s.Label)}: {ok} pass, {s.Value.Sanity.Count - ok} warn</h3>");
-            sb.Append("<div class=\"scroll\"><table class=\"sanity\"><thead><tr><th></th><th>check</th><th>detail</th></tr></thead><tbody>");
+            sb.Append("<div class=\"scroll\"><table class=\"sanity\"><thead><tr><th>result</th><th>check</th><th>detail</th></tr></thead><tbody>");
             foreach (var c in s.Value.Sanity)
-                sb.Append($"<tr><td>{Badge(c.Ok)}</td><td>{Text(c.Check)}</td><td class=\"detail\">{Text(c.Detail)}</td></tr>");
+                sb.Append("<tr>").Append(Cell("", Badge(c.Ok))).Append(Cell("", Text(c.Check)))
+                    .Append(Cell("detail", Text(c.Detail), "detail")).Append("</tr>");
             sb.Append("</tbody></table></div>");
+            if (s.Value.ShardWarnings is { Count: > 0 } shards)
+                sb.Append(Table(["shard", "check", "detail"], shards.Select(w => (IReadOnlyList<string>)[w.Shard, w.Check, w.Detail]),
+                    $"{s.Label}: checks that failed in one shard alone (the merged records pass them)"));
         }
         return sb.ToString();
     }

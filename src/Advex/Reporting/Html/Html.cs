@@ -18,7 +18,8 @@ internal static class Html
 
     public static string Eps(double? e) => e is { } v ? Num(v, "0.####") : "–";
 
-    /// <summary>A table that scrolls sideways on a narrow screen; cells are escaped text.</summary>
+    /// <summary>A table; cells are escaped text. Each cell carries its column's name (<c>data-label</c>), so that on a
+    /// narrow screen the style sheet lays every row out as a block of "name: value" lines instead of scrolling sideways.</summary>
     public static string Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, string? caption = null,
         string? id = null)
     {
@@ -32,12 +33,22 @@ internal static class Html
         foreach (var row in rows)
         {
             sb.Append("<tr>");
-            foreach (var c in row) sb.Append("<td>").Append(Text(c)).Append("</td>");
+            for (var i = 0; i < row.Count; i++)
+                sb.Append(Cell(i < header.Count ? header[i] : "", Text(row[i]), Wrap(row[i])));
             sb.Append("</tr>");
         }
         sb.Append("</tbody></table></div>");
         return sb.ToString();
     }
+
+    /// <summary>How a cell may wrap so that the table fits its column: a path anywhere, a short figure ("L∞ ε = 0.3",
+    /// "0.00% of 40") never, other text between words.</summary>
+    private static string? Wrap(string text) =>
+        text.IndexOfAny(['/', '\\']) >= 0 ? "path" : text.Length <= 16 ? "nb" : null;
+
+    /// <summary>One cell: <paramref name="html"/> is markup already escaped; the label is the column's name.</summary>
+    public static string Cell(string label, string html, string? cssClass = null) =>
+        $"<td data-label=\"{Text(label)}\"{(cssClass is null ? "" : $" class=\"{cssClass}\"")}>{html}</td>";
 
     /// <summary>A figure with a caption; <paramref name="src"/> is a path relative to the page.</summary>
     public static string Figure(string src, string caption) =>

@@ -2,6 +2,7 @@ namespace Advex.Reporting.Html;
 
 using System.Text.Json;
 using Advex.Evaluation;
+using Advex.IO;
 
 /// <summary>A result file and the name it goes by in the report (its path relative to the --from folder).</summary>
 public sealed record Source<T>(string Path, string Label, T Value);
@@ -109,7 +110,10 @@ public sealed record ReportInputs(
                 images.Add(new Source<string>(path, label, Path.GetFileName(path)));
                 return null;
             }
-            var text = File.ReadAllText(path);
+            // a named pipe or a device among the inputs would block or never end: skipped by name, never opened
+            if (FileKinds.Of(path, followLinks: true) is var kind && kind != FileKind.Regular)
+                return $"{kind.Describe()}, not a regular file";
+            var text = JsonFile.ReadText(path, "report input");
             if (!seen.Add(text)) return null;
             JsonElement root;
             try

@@ -1,6 +1,7 @@
 namespace Advex.Reporting.Html;
 
-/// <summary>The report's inline style sheet: system fonts only, a readable column, tables that scroll on a phone.</summary>
+/// <summary>The report's inline style sheet: system fonts only, a readable column, tables that become
+/// blocks of "column: value" lines on a phone, so that nothing scrolls sideways.</summary>
 internal static class ReportStyle
 {
     public const string Css = """
@@ -25,7 +26,8 @@ internal static class ReportStyle
         .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 8px 0; }
         table { border-collapse: collapse; min-width: 100%; font-size: .9rem; }
         caption { text-align: left; padding-bottom: 4px; }
-        th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; white-space: nowrap; }
+        th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+        td { overflow-wrap: break-word; } td.path { overflow-wrap: anywhere; min-width: 8em; } td.nb { white-space: nowrap; }
         th { background: #eef1f5; }
         figure { margin: 12px 0; }
         .figs { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 8px 16px; }
@@ -41,6 +43,14 @@ internal static class ReportStyle
         dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
         code { font-size: .85rem; overflow-wrap: anywhere; }
         @media (max-width: 600px) { main { padding: 8px; } section { padding: 10px; } dl { grid-template-columns: 1fr; }
-          .figs { grid-template-columns: 1fr; } }
+          .figs { grid-template-columns: 1fr; }
+          .scroll { overflow-x: visible; }
+          table, tbody, td { display: block; } table { min-width: 0; } thead { display: none; }
+          tr { display: flex; flex-wrap: wrap; gap: 0 16px; padding: 6px 0; border-bottom: 1px solid var(--line); }
+          td, td.nb { border: 0; padding: 0; white-space: normal; min-width: 0; max-width: 100%; }
+          td::before { content: attr(data-label) ": "; color: var(--muted); font-weight: normal; }
+          td[data-label=""]::before { content: none; }
+          td:first-child { flex-basis: 100%; font-weight: 600; } table.sanity td:first-child { flex-basis: auto; }
+          td.detail { min-width: 0; flex-basis: 100%; } }
         """;
 }

@@ -1,4 +1,4 @@
-namespace Advex.Evaluation;
+namespace Advex.IO;
 
 using System.Text.Json;
 using System.Text.RegularExpressions;
