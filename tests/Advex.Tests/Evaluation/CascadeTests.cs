@@ -60,7 +60,8 @@ public sealed class CascadeTests
     [InlineData("pgd")]
     public void A_run_at_eps_0_reuses_the_clean_predictions_and_records_what_the_attack_itself_returns(string name)
     {
-        var sweep = AttackSweep.Build([name], [0, 0.1], new AttackSettings { Steps = 3 });
+        // FGSM takes no steps (and refuses the option); PGD runs 3
+        var sweep = AttackSweep.Build([name], [0, 0.1], name == "fgsm" ? new AttackSettings() : new AttackSettings { Steps = 3 });
         var records = Records(new EvalOptions { BatchSize = 64 }, [.. sweep]).Where(r => r.Run == 0).ToList();
         using var single = new SingleThread();
         using var model = ModelStore.Load(Path.Combine(Paths.TorchScript, "lenet.pt"));
