@@ -63,8 +63,8 @@ bench() { # name model data cifar-file limit eps
 
 {
   bench lenet "$root/tests/fixtures/torchscript/lenet.pt" mnist "" "${LENET_IMAGES:-1000}" "${LENET_EPS:-0.1}"
-  [[ "${RGB_IMAGES:-200}" != 0 ]] && bench rgb "$root/tests/fixtures/rgb/rgbnet.pt" "cifar10:$root/tests/fixtures/rgb" \
-    "$root/tests/fixtures/rgb/test_batch.bin" "${RGB_IMAGES:-200}" "${RGB_EPS:-0.06}"
+  if [[ "${RGB_IMAGES:-200}" != 0 ]]; then bench rgb "$root/tests/fixtures/rgb/rgbnet.pt" "cifar10:$root/tests/fixtures/rgb" \
+    "$root/tests/fixtures/rgb/test_batch.bin" "${RGB_IMAGES:-200}" "${RGB_EPS:-0.06}"; fi
 } | python3 -c '
 import json, sys
 cases = [json.loads(l) for l in sys.stdin if l.strip()]
