@@ -51,7 +51,7 @@ public static class ModelStore
 
     public static ModelManifest ReadManifest(string manifestPath)
     {
-        if (!IO.InputFile.Exists(manifestPath, "model manifest")) throw new AdvexException($"model manifest not found: {manifestPath}");
+        // JsonFile refuses a missing or special file by name ("model manifest not found: …")
         return IO.JsonFile.Read<ModelManifest>(manifestPath, "model manifest", Json);
     }
 }

@@ -63,8 +63,6 @@ public static class CertifyFolder
     {
         var path = Path.Combine(dir, RunManifest.FileName);
         if (!File.Exists(path)) throw new AdvexException($"{dir} has no {RunManifest.FileName} (not a certification folder)");
-        if (FileKinds.Of(path, followLinks: true) is var kind && kind != FileKind.Regular)
-            throw new AdvexException($"{path} is {kind.Describe()}, not a regular file");
         try
         {
             var manifest = JsonSerializer.Deserialize<CertifyManifest>(JsonFile.ReadText(path, "certification manifest"), RecordJson.Line);
