@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 /// <c>torch.contiguous_format</c> and <c>torch.channels_last</c>. The values are the same; only the strides differ.
 /// Which one is faster depends on the kernels: with oneDNN capped at SSE4.1 (<see cref="Native.OneDnnIsa"/>) a
 /// gradient step of the LeNet fixture (one thread, batch 256) took 68 ms contiguous and 78 ms channels-last, of
-/// ResNet-50 at 224 px (batch 2) 0.87 s and 2.3 s, of MobileNetV2 0.092 s and 0.076 s (2026-12-06,
-/// benchmarks/onnx-speed): so loaded models run contiguous unless channels-last is asked for. The summation order
+/// ResNet-50 at 224 px (batch 2) 0.79 s and 0.98 s, of MobileNetV2 0.088 s and 0.085 s (2026-12-06,
+/// benchmarks/results/onnx-speed.json): so loaded models run contiguous unless channels-last is asked for. The summation order
 /// changes with the layout, so logits differ in the last bits: the format is part of an evaluation's configuration.
 /// </summary>
 public enum MemoryFormat
