@@ -65,7 +65,9 @@ internal sealed class OnnxExecutionPlan : IDisposable
                 released += init.RawData.Length;
                 init.RawData = Google.Protobuf.ByteString.Empty;
                 if (released < ReleaseEvery) continue;
-                GC.Collect(); // the copies just emptied are large-object-heap arrays only a full collection frees
+                // the copies just emptied are large-object-heap arrays: only a full collection frees them, and only an
+                // aggressive one gives their pages back at once (otherwise the process peaks with both copies)
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 released = 0;
             }
             var nodes = new List<(OnnxNode Node, OnnxConverter Convert)>();
