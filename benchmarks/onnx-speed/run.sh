@@ -17,7 +17,7 @@ work=${WORK:-$(mktemp -d)}
 [[ -f "$work/resnet50.onnx" ]] || "$python" "$here/models.py" "$work" >&2
 pin=(env OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 taskset -c "$cpu")
 results=()
-for net in cifar_resnet18 resnet50 mobilenet_v2 vit_b_16; do
+for net in ${NETS:-cifar_resnet18 resnet50 mobilenet_v2 vit_b_16}; do
   shape=$("$python" -c "import sys; sys.path.insert(0, '$here'); import models; print(','.join(map(str, models.NETWORKS['$net'])))")
   formats=(contiguous)
   [[ $shape == 3,224,224 && $net != vit_b_16 ]] && formats+=(channels_last)

@@ -21,7 +21,7 @@ public sealed class AttackOptions
     public Option<string?> Generator { get; } = new("--generator") { Description = "AdvGAN generator file or folder" };
     public Option<int?> Queries { get; } = new("--queries") { Description = "query budget per sample (Square, default 5000; HopSkipJump, default 1000)" };
     public Option<string?> Perturbation { get; } = new("--perturbation") { Description = "a saved universal perturbation (.npy, from attack --universal) for --attack universal" };
-    public Option<double?> Beta { get; } = new("--beta") { Description = "L1 weight β of the elastic net (EAD, default 0.001)" };
+    public Option<double?> Beta { get; } = new("--beta") { Description = "L1 weight β of the elastic net (EAD, default 0.001); attack --universal sgd: the clip of each image's cross-entropy (default 9)" };
     public Option<int?> Eot { get; } = new("--eot") { Description = "average each gradient over N draws of a randomized model (EoT; gradient attacks)" };
     public Option<string?> Targets { get; } = new("--targets") { Description = "how APGD-T and FAB-T pick their 9 targets: top (AutoAttack's highest logits; default of the standard version) or malt (nearest linearised boundaries, Melamed et al. 2024; default of the fast version)" };
     public Option<string?> Version { get; } = new("--version") { Description = $"AutoAttack version: {string.Join(", ", AutoAttackVersions.Names)} (default standard; fast = APGD-CE then APGD-T on MALT targets, the remaining standard stages where a gradient-masking check fires; rand = APGD-CE, APGD-DLR with EoT 20)" };

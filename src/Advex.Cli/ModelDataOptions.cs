@@ -53,8 +53,8 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
 
     public Option<string> MemoryFormat { get; } = new("--memory-format")
     {
-        Description = "the layout image batches reach the model in: auto (channels-last where the model gives the same logits on it; " +
-                      "faster convolutions and pooling on CPU), contiguous or channels-last",
+        Description = "the layout image batches reach the model in: auto (contiguous, the faster one on the measured networks), " +
+                      "contiguous or channels-last (refused for a model that gives other logits on it)",
         DefaultValueFactory = _ => "auto",
     };
 

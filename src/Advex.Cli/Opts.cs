@@ -69,6 +69,15 @@ public static class Opts
         Option<string?> label) =>
         new() { Resize = p.GetValue(resize), CenterCrop = p.GetValue(centerCrop), Grayscale = p.GetValue(grayscale), Label = p.GetValue(label) };
 
+    /// <summary>Refuses the options among <paramref name="options"/> given on the command line (a default does not
+    /// count): they do not apply to <paramref name="mode"/> and would be silently ignored.</summary>
+    public static void RefuseGiven(ParseResult p, string mode, params Option[] options)
+    {
+        var given = options.Where(o => p.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (given.Count > 0)
+            throw new AdvexException($"{string.Join(", ", given)} {(given.Count == 1 ? "does" : "do")} not apply to {mode}");
+    }
+
     public static double ParseDouble(string s, string option) =>
         double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
             ? v

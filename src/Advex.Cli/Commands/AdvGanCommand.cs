@@ -17,6 +17,7 @@ public static class AdvGanCommand
         train.SetAction(p =>
         {
             var job = flags.Job(p);
+            TrainOutputCheck.Check(job);
             using var claim = Outputs.Claim(ui, job.OutDir, "--out", (job.Json, "--json"));
             using var model = flags.LoadTarget(p);
             var summary = ui.Job("advgan", progress => AdvGanWorkflow.Run(model, job, progress));

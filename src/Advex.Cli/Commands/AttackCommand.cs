@@ -34,7 +34,6 @@ public static class AttackCommand
         var trainLimit = new Option<int>("--train-limit") { Description = "universal: training images it learns on (first N of the train split)", DefaultValueFactory = _ => 1000 };
         var passes = new Option<int>("--passes") { Description = "universal: passes over the training images", DefaultValueFactory = _ => 5 };
         var foolingTarget = new Option<double>("--fooling-target") { Description = "universal deepfool: stop at this training fooling rate (1 − δ)", DefaultValueFactory = _ => 0.8 };
-        var beta = new Option<double>("--beta") { Description = "universal sgd: clip of each image's cross-entropy", DefaultValueFactory = _ => 9 };
         var patch = new Option<int?>("--patch")
         {
             Description = "train a targeted adversarial patch for this class instead (Brown et al. 2017; expectation over location, scale, rotation) " +
@@ -46,7 +45,7 @@ public static class AttackCommand
         var epochs = new Option<int>("--epochs") { Description = "patch: training epochs", DefaultValueFactory = _ => 5 };
         var cmd = new Command("attack", "Attack a dataset and save the adversarial images (IDX + PNG grid) with a JSON summary; or learn a universal perturbation (--universal) or an adversarial patch (--patch).")
         {
-            attack, eps, targeted, outDir, count, batch, maxMemory, seed, quiet, universal, trainLimit, passes, foolingTarget, beta, patch, patchSize,
+            attack, eps, targeted, outDir, count, batch, maxMemory, seed, quiet, universal, trainLimit, passes, foolingTarget, patch, patchSize,
             scales, rotation, epochs,
         };
         source.AddTo(cmd);
@@ -58,11 +57,11 @@ public static class AttackCommand
             if (p.GetValue(patch) is { } target)
             {
                 if (p.GetValue(universal) is not null) throw new AdvexException("--patch and --universal exclude each other");
+                Opts.RefuseGiven(p, "--patch", attack, targeted, passes, foolingTarget);
                 var scale = Opts.ParseList(p.GetValue(scales)!, "--scale");
                 if (scale.Length != 2) throw new AdvexException("--scale takes two values: min,max");
-                var settings = attackOptions.Read(p);
                 var options = new Advex.Attacks.Patch.PatchOptions(target, p.GetValue(patchSize), scale[0], scale[1], p.GetValue(rotation),
-                    p.GetValue(epochs), Opts.ParseBatchSize(p.GetValue(batch)!) ?? 64, settings.Lr ?? 0.05);
+                    p.GetValue(epochs), Opts.ParseBatchSize(p.GetValue(batch)!) ?? 64, Advex.Attacks.Patch.PatchSettings.Lr(attackOptions.Read(p)));
                 if (p.GetValue(trainLimit) < 1) throw new AdvexException("--train-limit must be >= 1");
                 using var patchClaim = Outputs.Claim(ui, p.GetValue(outDir), "--out");
                 using var model = source.LoadModel(p);
@@ -81,11 +80,10 @@ public static class AttackCommand
             }
             if (p.GetValue(universal) is { } method)
             {
-                var settings = attackOptions.Read(p);
-                var options = new Advex.Attacks.Universal.UniversalOptions(Advex.Attacks.Universal.UniversalOptions.ParseMethod(method),
-                    epsList[0], settings.Norm ?? Norm.Linf, p.GetValue(passes), settings.Steps ?? 50, settings.Overshoot ?? 0.02,
-                    p.GetValue(foolingTarget), Opts.ParseBatchSize(p.GetValue(batch)!) ?? 64,
-                    settings.StepSize, beta: p.GetValue(beta));
+                Opts.RefuseGiven(p, "--universal", attack, targeted, count, patchSize, scales, rotation, epochs);
+                var options = Advex.Attacks.Universal.UniversalSettings.Read(method, epsList[0], attackOptions.Read(p), p.GetValue(passes),
+                    Opts.ParseBatchSize(p.GetValue(batch)!) ?? 64,
+                    p.GetResult(foolingTarget) is { Implicit: false } ? p.GetValue(foolingTarget) : null);
                 if (p.GetValue(trainLimit) < 1) throw new AdvexException("--train-limit must be >= 1");
                 using var universalClaim = Outputs.Claim(ui, p.GetValue(outDir), "--out");
                 using var model = source.LoadModel(p);
@@ -103,6 +101,7 @@ public static class AttackCommand
                 return 0;
             }
             var name = p.GetValue(attack)!;
+            Opts.RefuseGiven(p, $"--attack {name}, only to --universal or --patch", trainLimit, passes, foolingTarget, patchSize, scales, rotation, epochs);
             var theAttack = AttackSweep.Build([name], epsList, attackOptions.Read(p)).Single();
             if (p.GetValue(count) < 1) throw new AdvexException("--grid must be >= 1");
             using var claim = Outputs.Claim(ui, p.GetValue(outDir), "--out");

@@ -16,6 +16,7 @@ public static class GanCommand
         train.SetAction(p =>
         {
             var job = flags.Job(p);
+            TrainOutputCheck.Check(job);
             using var claim = Outputs.Claim(ui, job.OutDir, "--out", (job.Json, "--json"));
             var summary = ui.Job($"gan {job.Options.Architecture}", progress => GanWorkflow.Run(job, progress));
             Printers.Print(ui, job, summary);

@@ -19,6 +19,7 @@ public static class TextCommand
         train.SetAction(p =>
         {
             var job = flags.Job(p);
+            TrainOutputCheck.Check(job);
             using var claim = Outputs.Claim(ui, job.OutDir, "--out", (job.Json, "--json"));
             var summary = ui.Job("text train", progress => TextStudyWorkflow.Run(job, progress));
             Printers.Print(ui, summary, job.OutDir);

@@ -24,7 +24,7 @@ public sealed class AdvGanFlags
     private readonly Option<int> batch = new("--batch-size") { Description = "batch size", DefaultValueFactory = _ => D.BatchSize };
     private readonly Option<double> lr = new("--lr") { Description = "Adam learning rate of G and D", DefaultValueFactory = _ => D.Lr };
     private readonly Option<int> seed = Opts.Seed();
-    private readonly Option<string> outDir = new("--out") { Description = "output folder", DefaultValueFactory = _ => "runs/advgan" };
+    private readonly Option<string> outDir = new("--out") { Description = "output folder; one that already holds an AdvGAN run is refused unless --resume continues it", DefaultValueFactory = _ => "runs/advgan" };
     private readonly Option<bool> resume = new("--resume") { Description = "continue from the checkpoint in --out" };
     private readonly Option<string?> mean = Opts.Mean();
     private readonly Option<string?> std = Opts.Std();

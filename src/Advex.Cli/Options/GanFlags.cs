@@ -15,7 +15,7 @@ public sealed class GanFlags
     private readonly Option<string> arch = new("--arch") { Description = "dcgan, fc (step 001's fully connected GAN) or dcgan-small (the demo's)", DefaultValueFactory = _ => new GanOptions().Architecture };
     private readonly Option<int> seed = Opts.Seed();
     private readonly Option<int?> limit = Opts.Limit();
-    private readonly Option<string> outDir = new("--out") { Description = "output folder", DefaultValueFactory = _ => "runs/gan" };
+    private readonly Option<string> outDir = new("--out") { Description = "output folder; one that already holds a GAN run is refused unless --resume continues it", DefaultValueFactory = _ => "runs/gan" };
     private readonly Option<bool> resume = new("--resume") { Description = "continue from the checkpoint in --out" };
     private readonly Option<string?> scorer = new("--scorer") { Description = "classifier for the Inception Score (default: a quick LeNet trained once and cached in --out/scorer)" };
     private readonly Option<int> scoreSamples = new("--score-samples") { Description = "generated samples scored per epoch (0: no score)", DefaultValueFactory = _ => new GanOptions().ScoreSamples };

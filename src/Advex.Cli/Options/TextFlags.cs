@@ -21,7 +21,7 @@ public sealed class TextFlags
     private readonly Option<int> threads = new("--threads") { Description = "CPU threads for libtorch (the model is small: 1 is usually fastest, and kind to a shared machine)", DefaultValueFactory = _ => 1 };
     private readonly Option<int> seed = Opts.Seed();
     private readonly Option<string?> seeds = new("--seeds") { Description = "comma list of seeds: train once per seed and report mean ± sd" };
-    private readonly Option<string> outDir = new("--out") { Description = "output folder", DefaultValueFactory = _ => "runs/text" };
+    private readonly Option<string> outDir = new("--out") { Description = "output folder; one that already holds a text run (training.json, seed-N/) is refused", DefaultValueFactory = _ => "runs/text" };
     private readonly Option<string?> json = Opts.Json();
     private readonly Option<bool> quiet = Opts.Quiet();
 

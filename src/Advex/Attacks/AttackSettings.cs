@@ -43,9 +43,11 @@ public sealed record AttackSettings
 
     /// <summary>Refuses a setting that none of <paramref name="attacks"/> reads (<paramref name="read"/>: the parameter
     /// names their factories read), naming it, the attacks and what they do take.</summary>
-    public void RequireUsed(IReadOnlyCollection<string> attacks, IReadOnlyList<string> read)
+    /// <param name="alsoGiven">parameters given outside these settings that the caller's attacks may read (e.g.
+    /// universal DeepFool's fooling-target).</param>
+    public void RequireUsed(IReadOnlyCollection<string> attacks, IReadOnlyList<string> read, IEnumerable<string>? alsoGiven = null)
     {
-        var unused = Given().Where(g => !read.Contains(g)).ToList();
+        var unused = Given().Concat(alsoGiven ?? []).Where(g => !read.Contains(g)).ToList();
         if (unused.Count == 0) return;
         // eot is taken by every gradient attack and refused by the others when they run: not listed as a setting they take
         var takes = read.Where(r => r != "eot").ToList();

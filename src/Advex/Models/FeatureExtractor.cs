@@ -37,7 +37,7 @@ public sealed class FeatureExtractor : IDisposable
     {
         Native.TorchRuntime.EnsureLoaded();
         if (!File.Exists(path)) throw new AdvexException($"feature model not found: {path}");
-        var module = new OnnxGraphModule(OnnxFile.Read(path), path);
+        var module = OnnxGraphModule.Load(path);
         Tensor? mean = null;
         try
         {

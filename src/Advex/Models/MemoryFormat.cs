@@ -5,10 +5,11 @@ using static TorchSharp.torch;
 /// <summary>
 /// How a classifier lays out an image batch [N,C,H,W] in memory before its module sees it, as PyTorch's
 /// <c>torch.contiguous_format</c> and <c>torch.channels_last</c>. The values are the same; only the strides differ.
-/// oneDNN's convolution and pooling kernels on CPU are much faster on channels-last input: on the LeNet fixture, one
-/// thread, batch 256, a gradient took 0.21 ms per image instead of 0.33 ms and a forward pass 0.083 ms instead of
-/// 0.102 ms. The summation order changes with the layout, so logits differ in the last bits: the format is part of
-/// an evaluation's configuration.
+/// Which one is faster depends on the kernels: with oneDNN capped at SSE4.1 (<see cref="Native.OneDnnIsa"/>) a
+/// gradient step of the LeNet fixture (one thread, batch 256) took 68 ms contiguous and 78 ms channels-last, of
+/// ResNet-50 at 224 px (batch 2) 0.79 s and 0.98 s, of MobileNetV2 0.088 s and 0.085 s (2026-12-06,
+/// benchmarks/results/onnx-speed.json): so loaded models run contiguous unless channels-last is asked for. The summation order
+/// changes with the layout, so logits differ in the last bits: the format is part of an evaluation's configuration.
 /// </summary>
 public enum MemoryFormat
 {
@@ -26,7 +27,7 @@ public static class MemoryFormats
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
-    /// <summary>A format by name; "auto" (null) lets the loader choose (<see cref="Choose"/>).</summary>
+    /// <summary>A format by name; "auto" (null) lets the loader choose (contiguous for a loaded model).</summary>
     public static MemoryFormat? Parse(string name) => name.Trim().ToLowerInvariant() switch
     {
         "auto" => null,
@@ -47,13 +48,13 @@ public static class MemoryFormats
     }
 
     /// <summary>
-    /// The format a loaded model runs in when none is asked for: channels-last for image models whose module gives
-    /// the same logits on a channels-last probe batch as on a contiguous one (a module that reshapes its input with
-    /// <c>view</c> fails or differs, and keeps the contiguous layout); contiguous otherwise.
+    /// Whether a model can run channels-last input: an image model on the torch backend whose module gives the same
+    /// logits on a channels-last probe batch as on a contiguous one (a module that reshapes its input with
+    /// <c>view</c> fails or differs).
     /// </summary>
-    public static MemoryFormat Choose(Classifier model)
+    public static bool RunsChannelsLast(Classifier model)
     {
-        if (model.InputShape.Length != 3 || model.Backend != ModelBackend.Torch) return MemoryFormat.Contiguous;
+        if (model.InputShape.Length != 3 || model.Backend != ModelBackend.Torch) return false;
         using var scope = NewDisposeScope();
         using var eval = model.EvalMode();
         using var _ = no_grad();
@@ -63,13 +64,11 @@ public static class MemoryFormats
             var plain = model.Logits(probe, MemoryFormat.Contiguous);
             var strided = model.Logits(probe, MemoryFormat.ChannelsLast);
             var scale = plain.abs().max().item<float>() + 1e-6f;
-            return (plain - strided).abs().max().item<float>() <= 1e-4f * scale
-                ? MemoryFormat.ChannelsLast
-                : MemoryFormat.Contiguous;
+            return (plain - strided).abs().max().item<float>() <= 1e-4f * scale;
         }
         catch (AdvexException)
         {
-            return MemoryFormat.Contiguous;
+            return false;
         }
     }
 }

@@ -58,15 +58,14 @@ public static class ModelFormatRegistry
         }
     }
 
-    /// <summary>The asked-for memory format, or the chosen one; channels-last is refused by name for a model that
-    /// cannot run it.</summary>
+    /// <summary>The asked-for memory format, contiguous when none is asked for (the faster one on the measured
+    /// networks, see <see cref="MemoryFormat"/>); channels-last is refused by name for a model that cannot run it.</summary>
     private static MemoryFormat Layout(Classifier model, MemoryFormat? asked, string path)
     {
-        if (asked == MemoryFormat.Contiguous) return MemoryFormat.Contiguous; // nothing to probe
-        var works = MemoryFormats.Choose(model);
-        if (asked == MemoryFormat.ChannelsLast && works != MemoryFormat.ChannelsLast)
+        if (asked != MemoryFormat.ChannelsLast) return MemoryFormat.Contiguous;
+        if (!MemoryFormats.RunsChannelsLast(model))
             throw new AdvexException(
                 $"model {path} cannot run channels-last input (it needs a [C,H,W] image model on the torch backend that gives the same logits in both layouts); use --memory-format contiguous");
-        return asked ?? works;
+        return MemoryFormat.ChannelsLast;
     }
 }

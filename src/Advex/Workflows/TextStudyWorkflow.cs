@@ -13,6 +13,12 @@ using static TorchSharp.torch;
 /// </summary>
 public static class TextStudyWorkflow
 {
+    /// <summary>The summary of a run (and, with several seeds, of the study) in its folder.</summary>
+    public const string SummaryFile = "training.json";
+
+    /// <summary>The folder of one seed's run when the study has several seeds.</summary>
+    public static string SeedDir(int seed) => $"seed-{seed}";
+
     public static TextTrainingSummary Run(TextStudyJob job, IProgress<JobProgress>? progress = null)
     {
         job.Validate();
@@ -59,13 +65,13 @@ public static class TextStudyWorkflow
             var run = new TextSeedRun(s, result.TestAccuracy, result.ValAccuracy, result.RobustAccuracy, result.Robust.ToList(),
                 result.Seconds, result.History.ToList());
             runs.Add(run);
-            var runDir = job.Seeds is null ? job.OutDir : Path.Combine(job.OutDir, $"seed-{s}");
+            var runDir = job.Seeds is null ? job.OutDir : Path.Combine(job.OutDir, SeedDir(s));
             TrainingFigures.Write(runDir, run.Epochs);
-            JsonOutput.Write(Path.Combine(runDir, "training.json"), Summarize([run], attack, data, o));
+            JsonOutput.Write(Path.Combine(runDir, SummaryFile), Summarize([run], attack, data, o));
         }
 
         var summary = Summarize(runs, attack, data, options);
-        if (job.Seeds != null) JsonOutput.Write(Path.Combine(job.OutDir, "training.json"), summary);
+        if (job.Seeds != null) JsonOutput.Write(Path.Combine(job.OutDir, SummaryFile), summary);
         if (job.Json != null) JsonOutput.Write(job.Json, summary);
         return summary;
     }

@@ -47,16 +47,28 @@ internal sealed class OnnxExecutionPlan : IDisposable
     public string[] OutputNames { get; }
     public string Path { get; }
 
-    public static OnnxExecutionPlan Build(GraphProto graph, int opset, string path, bool foldBatchNorm)
+    /// <param name="releaseInitializers">empty each initializer's data in <paramref name="graph"/> once it is a
+    /// tensor, so a large file's weights are not held twice while loading (the graph is then spent)</param>
+    public static OnnxExecutionPlan Build(GraphProto graph, int opset, string path, bool foldBatchNorm,
+        bool releaseInitializers = false)
     {
         var constants = new Dictionary<string, Tensor>();
         try
         {
             var count = 0;
+            long released = 0;
             foreach (var init in graph.Initializer)
             {
                 OnnxGraphOrder.Checkpoint(count++, path);
                 constants[init.Name] = OnnxTensors.ToTensor(init, $"ONNX model {path}");
+                if (!releaseInitializers) continue;
+                released += init.RawData.Length;
+                init.RawData = Google.Protobuf.ByteString.Empty;
+                if (released < ReleaseEvery) continue;
+                // the copies just emptied are large-object-heap arrays: only a full collection frees them, and only an
+                // aggressive one gives their pages back at once (otherwise the process peaks with both copies)
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                released = 0;
             }
             var nodes = new List<(OnnxNode Node, OnnxConverter Convert)>();
             foreach (var (proto, index) in OnnxGraphOrder.Sort(graph, path))
@@ -80,6 +92,8 @@ internal sealed class OnnxExecutionPlan : IDisposable
             throw;
         }
     }
+
+    private const long ReleaseEvery = 64L << 20;
 
     /// <summary>Runs a node whose inputs are all constant once, now; its outputs become constants.</summary>
     private static void Fold(OnnxNode node, OnnxConverter convert, Dictionary<string, Tensor> constants)

@@ -49,7 +49,7 @@ public static class OnnxModel
     public static Classifier Load(string path, Normalization? normalization = null, long[]? inputShape = null)
     {
         Native.TorchRuntime.EnsureLoaded();
-        var module = new OnnxGraphModule(OnnxFile.Read(path), path);
+        var module = OnnxGraphModule.Load(path);
         try
         {
             if (module.InputNames.Count != 1)
