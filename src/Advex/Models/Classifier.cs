@@ -65,9 +65,9 @@ public sealed class Classifier : IDisposable
     public bool HasGradients => Backend == ModelBackend.Torch;
 
     /// <summary>The memory layout image batches are handed to the module in (<see cref="MemoryFormats"/>):
-    /// channels-last for Advex's own image architectures (they run it by construction), contiguous for other modules
-    /// until the loader chooses (<see cref="ModelFormatRegistry"/>), so a trained model and its saved and reloaded
-    /// copy give identical logits.</summary>
+    /// channels-last for Advex's own image architectures (they run it by construction, so a trained model and its
+    /// saved and reloaded copy give identical logits), contiguous for other modules unless the loader is asked for
+    /// channels-last (<see cref="ModelFormatRegistry"/>).</summary>
     public MemoryFormat MemoryFormat { get; set; }
 
     /// <summary>The model as named in messages: its file, else its architecture or kind.</summary>

@@ -58,11 +58,14 @@ public static class ModelFormatRegistry
         }
     }
 
-    /// <summary>The asked-for memory format, contiguous when none is asked for (the faster one on the measured
-    /// networks, see <see cref="MemoryFormat"/>); channels-last is refused by name for a model that cannot run it.</summary>
+    /// <summary>The asked-for memory format; when none is asked for, the one the model was built with (channels-last
+    /// for Advex's own image architectures, which train in it, so a reloaded model gives its trained logits bit for
+    /// bit; contiguous for every other module, the faster one on the measured networks, see
+    /// <see cref="MemoryFormat"/>). Channels-last is refused by name for a model that cannot run it.</summary>
     private static MemoryFormat Layout(Classifier model, MemoryFormat? asked, string path)
     {
-        if (asked != MemoryFormat.ChannelsLast) return MemoryFormat.Contiguous;
+        if (asked is null) return model.MemoryFormat;
+        if (asked == MemoryFormat.Contiguous) return MemoryFormat.Contiguous;
         if (!MemoryFormats.RunsChannelsLast(model))
             throw new AdvexException(
                 $"model {path} cannot run channels-last input (it needs a [C,H,W] image model on the torch backend that gives the same logits in both layouts); use --memory-format contiguous");
