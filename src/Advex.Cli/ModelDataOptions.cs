@@ -53,7 +53,8 @@ public sealed class ModelDataOptions(int? defaultLimit = null)
 
     public Option<string> MemoryFormat { get; } = new("--memory-format")
     {
-        Description = "the layout image batches reach the model in: auto (contiguous, the faster one on the measured networks), " +
+        Description = "the layout image batches reach the model in: auto (the model's own: channels-last for Advex's architectures, " +
+                      "contiguous for other models, the faster one on the measured networks), " +
                       "contiguous or channels-last (refused for a model that gives other logits on it)",
         DefaultValueFactory = _ => "auto",
     };

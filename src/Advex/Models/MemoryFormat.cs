@@ -8,8 +8,9 @@ using static TorchSharp.torch;
 /// Which one is faster depends on the kernels: with oneDNN capped at SSE4.1 (<see cref="Native.OneDnnIsa"/>) a
 /// gradient step of the LeNet fixture (one thread, batch 256) took 68 ms contiguous and 78 ms channels-last, of
 /// ResNet-50 at 224 px (batch 2) 0.79 s and 0.98 s, of MobileNetV2 0.088 s and 0.085 s (2026-12-06,
-/// benchmarks/results/onnx-speed.json): so loaded models run contiguous unless channels-last is asked for. The summation order
-/// changes with the layout, so logits differ in the last bits: the format is part of an evaluation's configuration.
+/// benchmarks/results/onnx-speed.json): so modules other than Advex's own architectures run contiguous unless
+/// channels-last is asked for. The summation order changes with the layout, so logits differ in the last bits: the
+/// format is part of an evaluation's configuration.
 /// </summary>
 public enum MemoryFormat
 {
@@ -27,7 +28,7 @@ public static class MemoryFormats
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
-    /// <summary>A format by name; "auto" (null) lets the loader choose (contiguous for a loaded model).</summary>
+    /// <summary>A format by name; "auto" (null) keeps the model's own (<see cref="Classifier.MemoryFormat"/>).</summary>
     public static MemoryFormat? Parse(string name) => name.Trim().ToLowerInvariant() switch
     {
         "auto" => null,

@@ -13,8 +13,9 @@ namespace Advex.Models;
 /// <param name="Classes">the class count of that architecture; null to read it from the checkpoint's last layer</param>
 /// <param name="Backend">what runs the forward pass: TorchSharp (white-box) or ONNX Runtime (ONNX graphs,
 /// forward-only)</param>
-/// <param name="MemoryFormat">the layout image batches reach the module in; null chooses (contiguous: faster than
-/// channels-last under Advex's oneDNN cap on the measured networks, see <see cref="Models.MemoryFormat"/>)</param>
+/// <param name="MemoryFormat">the layout image batches reach the module in; null keeps the model's own (channels-last
+/// for Advex's architectures, which train in it; contiguous for other modules, faster under Advex's oneDNN cap on the
+/// measured networks, see <see cref="Models.MemoryFormat"/>)</param>
 /// <param name="CheckpointKey">the entry of a training checkpoint that holds the state_dict (e.g. <c>ema</c>); null
 /// for a plain state_dict, or for a checkpoint with a single dictionary of tensors; only checkpoints take one</param>
 public sealed record ModelOptions(

@@ -45,7 +45,7 @@ public static class CertifyWorkers
         if (job.Shard.Count > 1) throw AdvexException.About("workers and shard exclude each other (the workers are the shards)", "workers", "shard");
         var shardsDir = Path.GetFullPath(Path.Combine(outDir, ShardProcesses.ShardsFolder));
         foreach (var (path, name) in new[] { (job.Json, "json"), (job.ReportDir, "report") })
-            if (path is not null && (Path.GetFullPath(path) + Path.DirectorySeparatorChar).StartsWith(shardsDir + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            if (path is not null && Path.GetFullPath(path) is var full && (full == shardsDir || OutputPath.IsInside(full, shardsDir)))
                 throw AdvexException.About($"{name} {path} lies inside {shardsDir}, the workers' shard folders (removed after the merge); write it elsewhere", name);
         return outDir;
     }

@@ -25,7 +25,7 @@ public static class EvalOutputCheck
                 foreach (var own in EvalFolder.OwnFiles)
                     if (target == Path.Combine(folder, own))
                         throw AdvexException.About($"json {json} is the evaluation folder's own {own} (in {outDir}); write the JSON elsewhere", "json");
-                if (Inside(target, Path.Combine(folder, EvalWorkers.ShardsFolder)))
+                if (OutputPath.IsInside(target, Path.Combine(folder, EvalWorkers.ShardsFolder)))
                     throw AdvexException.About($"json {json} lies inside {Path.Combine(outDir, EvalWorkers.ShardsFolder)}, the workers' shard folders; write the JSON elsewhere", "json");
             }
             var targetDir = Path.GetDirectoryName(target)!;
@@ -33,7 +33,7 @@ public static class EvalOutputCheck
                 FileKinds.Of(Path.Combine(targetDir, RunManifest.FileName)) != FileKind.Missing)
                 throw AdvexException.About($"json {json} is the {Path.GetFileName(target)} of the evaluation folder {targetDir}; " +
                                            "a finished evaluation is never replaced; write the JSON elsewhere", "json");
-            if (target == model || (modelIsFolder && Inside(target, model)))
+            if (target == model || (modelIsFolder && OutputPath.IsInside(target, model)))
                 throw AdvexException.About($"json {json} would overwrite the model {modelPath} or a file of it; write the JSON elsewhere", "json");
         }
         if (outputs.ReportDir is { } report && (outputs.OutDir is null || Posix.RealPath(report) != Posix.RealPath(outputs.OutDir)) &&
@@ -43,11 +43,8 @@ public static class EvalOutputCheck
                                        "choose another report folder", "report");
         if (!modelIsFolder) return;
         foreach (var (dir, name) in new[] { (outputs.OutDir, "out"), (outputs.ReportDir, "report") })
-            if (dir is not null && (Posix.RealPath(dir) == model || Inside(Posix.RealPath(dir), model)))
+            if (dir is not null && (Posix.RealPath(dir) == model || OutputPath.IsInside(Posix.RealPath(dir), model)))
                 throw AdvexException.About($"{name} {dir} holds the model {modelPath}: the evaluation's files would change the " +
                                            "model's fingerprint (it could never be resumed); choose a folder outside the model", name);
     }
-
-    private static bool Inside(string path, string folder) =>
-        path.StartsWith(folder.TrimEnd('/') + "/", StringComparison.Ordinal);
 }

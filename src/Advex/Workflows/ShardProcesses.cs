@@ -20,7 +20,7 @@ public static class ShardProcesses
     /// <summary>Runs the workers to the end and returns their shard folders, in shard order.</summary>
     /// <param name="verb">the command the workers run (<c>eval</c>, <c>certify</c>)</param>
     /// <param name="args">its command line without the output, shard and worker options</param>
-    /// <param name="extra">more arguments per worker, from the arguments and the number of workers</param>
+    /// <param name="extra">more arguments for every worker, from the arguments and the number of workers</param>
     public static IReadOnlyList<string> Run(string verb, IReadOnlyList<string> args, int workers, int samples, string shardsDir,
         bool resume, IProgress<JobProgress>? progress, Func<IReadOnlyList<string>, int, IEnumerable<string>>? extra = null)
     {
@@ -64,12 +64,13 @@ public static class ShardProcesses
         var n = shards.Count;
         var children = new List<(Process Process, System.Text.StringBuilder Err)>();
         var latest = new JobProgress?[n];
+        var more = extra?.Invoke(args, n).ToArray() ?? [];
         try
         {
             for (var k = 0; k < n; k++)
             {
                 var slot = k;
-                children.Add(Start(verb, args, shards[k], $"{k}/{n}", resume, extra?.Invoke(args, n) ?? [],
+                children.Add(Start(verb, args, shards[k], $"{k}/{n}", resume, more,
                     p => { lock (latest) latest[slot] = p; }));
             }
             var running = Enumerable.Range(0, n).ToHashSet();

@@ -47,6 +47,9 @@ internal sealed class OnnxExecutionPlan : IDisposable
     public string[] OutputNames { get; }
     public string Path { get; }
 
+    /// <summary>How many released initializer bytes trigger a collection while loading.</summary>
+    private const long ReleaseEvery = 64L << 20;
+
     /// <param name="releaseInitializers">empty each initializer's data in <paramref name="graph"/> once it is a
     /// tensor, so a large file's weights are not held twice while loading (the graph is then spent)</param>
     public static OnnxExecutionPlan Build(GraphProto graph, int opset, string path, bool foldBatchNorm,
@@ -92,8 +95,6 @@ internal sealed class OnnxExecutionPlan : IDisposable
             throw;
         }
     }
-
-    private const long ReleaseEvery = 64L << 20;
 
     /// <summary>Runs a node whose inputs are all constant once, now; its outputs become constants.</summary>
     private static void Fold(OnnxNode node, OnnxConverter convert, Dictionary<string, Tensor> constants)

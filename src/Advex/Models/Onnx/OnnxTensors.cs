@@ -69,10 +69,7 @@ public static class OnnxTensors
     /// (no managed array in between: a 350 MB ViT would otherwise hold its weights three times while loading).</summary>
     private static Tensor FromRaw(ReadOnlySpan<byte> raw, ScalarType dtype, int size, long[] dims, TensorProto t, string where)
     {
-        var count = dims.Aggregate(1L, (p, d) => p * d);
-        if (dims.Any(d => d < 0) || raw.Length % size != 0 || raw.Length / size != count)
-            throw new AdvexException(
-                $"{where}: tensor '{t.Name}' has {raw.Length / size} values for dims [{string.Join(",", dims)}] (the file is corrupt)");
+        RequireCount(raw.Length / size, raw.Length % size == 0, dims, t, where);
         var result = empty(dims, dtype);
         // TorchSharp's setter takes a Span but only reads it
         result.bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(raw), raw.Length);
@@ -85,14 +82,19 @@ public static class OnnxTensors
     /// <summary>The tensor, or an AdvexException when the data does not hold as many values as the dims say.</summary>
     private static Tensor Make<T>(T[] values, long[] dims, TensorProto t, string where) where T : unmanaged
     {
-        var count = dims.Aggregate(1L, (p, d) => p * d);
-        if (dims.Any(d => d < 0) || values.Length != count)
-            throw new AdvexException(
-                $"{where}: tensor '{t.Name}' has {values.Length} values for dims [{string.Join(",", dims)}] (the file is corrupt)");
+        RequireCount(values.Length, true, dims, t, where);
         return typeof(T) == typeof(float) ? tensor((float[])(object)values, dims)
             : typeof(T) == typeof(double) ? tensor((double[])(object)values, dims)
             : typeof(T) == typeof(long) ? tensor((long[])(object)values, dims)
             : tensor((bool[])(object)values, dims);
+    }
+
+    /// <summary>An AdvexException unless the data holds whole values, as many as the dims say.</summary>
+    private static void RequireCount(long values, bool whole, long[] dims, TensorProto t, string where)
+    {
+        if (dims.Any(d => d < 0) || !whole || values != dims.Aggregate(1L, (p, d) => p * d))
+            throw new AdvexException(
+                $"{where}: tensor '{t.Name}' has {values} values for dims [{string.Join(",", dims)}] (the file is corrupt)");
     }
 
     private static double BFloat16(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
