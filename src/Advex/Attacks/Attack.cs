@@ -92,6 +92,15 @@ public abstract record Attack
     protected virtual (Tensor Candidate, CascadeTrace? Trace) PerturbWithTrace(Classifier model, Tensor x,
         AttackGoal goal, AttackContext context) => (Perturb(model, x, goal, context), null);
 
+    /// <summary>The attack as it runs over a whole evaluation, given the evaluation's spot-check samples (inputs,
+    /// goal and context keyed by their dataset indices): an attack with a run-level decision (AutoAttack's fast
+    /// version and its Square spot check) makes it here, once, so that no record depends on its batch; the others
+    /// return themselves.</summary>
+    public virtual Attack ForRun(Classifier model, Tensor x, AttackGoal goal, AttackContext context) => this;
+
+    /// <summary>True when <see cref="ForRun"/> does work (an evaluation then builds its spot-check samples).</summary>
+    public virtual bool ChecksRun => false;
+
     /// <summary>The same attack with another ε (bounded attacks); used by ε sweeps.</summary>
     public virtual Attack WithEps(double eps) =>
         throw new NotSupportedException($"{Name} has no ε budget");

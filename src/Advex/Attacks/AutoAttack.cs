@@ -102,24 +102,26 @@ public sealed record AutoAttack : Attack
 
     public override bool IsRandomized => true;
 
-    /// <summary>The ordered stages this attack runs (the fast version: the two APGD stages, the Square spot check and
-    /// the two escalation stages, <see cref="FastGuard.StageNames"/>).</summary>
+    /// <summary>The ordered stages this attack runs (the fast version runs the standard stages on its MALT targets,
+    /// FAB-T and Square only on the samples <see cref="FastGuard"/> escalates).</summary>
     public IReadOnlyList<Attack> Stages => Version switch
     {
-        AutoAttackVersion.Standard => Standard(Norm, Eps, Steps, Restarts, TargetClasses, Queries, Targets),
         AutoAttackVersion.Apgd => ApgdStages(Norm, Eps, Steps, Restarts, TargetClasses, Targets),
         AutoAttackVersion.Rand => RandStages(Norm, Eps, Steps, Restarts),
-        _ =>
-        [
-            .. ApgdStages(Norm, Eps, Steps, Restarts, TargetClasses, Targets),
-            new Square(Eps, Math.Min(Queries, FastGuard.SpotQueries), norm: Norm),
-            .. Standard(Norm, Eps, Steps, Restarts, TargetClasses, Queries, Targets).Skip(2),
-        ],
+        _ => Standard(Norm, Eps, Steps, Restarts, TargetClasses, Queries, Targets),
     };
 
-    /// <summary>The stage names as reported (the fast version's spot check is <c>square-spot</c>).</summary>
-    public IReadOnlyList<string> StageNames =>
-        Version == AutoAttackVersion.Fast ? FastGuard.StageNames : [.. Stages.Select(s => s.Name)];
+    /// <summary>The stage names as reported.</summary>
+    public IReadOnlyList<string> StageNames => [.. Stages.Select(s => s.Name)];
+
+    /// <summary>The fast version's run-level Square spot check, once an evaluation has made it
+    /// (<see cref="ForRun"/>); null until then, and an attack run outside an evaluation checks the rows it is
+    /// given.</summary>
+    public SpotCheck? Spot { get; init; }
+
+    /// <summary>The spot check's Square budget: <see cref="FastGuard.SpotQueries"/>, or the standard Square's when it is
+    /// smaller.</summary>
+    public int SpotQueries => Math.Min(Queries, FastGuard.SpotQueries);
 
     public override IReadOnlyDictionary<string, object> Params
     {
@@ -134,8 +136,8 @@ public sealed record AutoAttack : Attack
             if (Version is AutoAttackVersion.Standard or AutoAttackVersion.Fast) p["queries"] = Queries;
             if (Version == AutoAttackVersion.Fast)
             {
-                p["spot_check_every"] = FastGuard.SpotEvery;
-                p["spot_check_queries"] = Math.Min(Queries, FastGuard.SpotQueries);
+                p["spot_check_samples"] = FastGuard.SpotSamples;
+                p["spot_check_queries"] = SpotQueries;
             }
             return p;
         }
@@ -173,11 +175,26 @@ public sealed record AutoAttack : Attack
         new Apgd(eps, norm, ApgdLoss.Dlr, steps, restarts, earlyStop: true),
     ];
 
+    /// <summary>The fast version makes its Square spot check on the evaluation's spot-check samples
+    /// (<see cref="FastGuard.SpotRows"/>); the other versions have nothing to check.</summary>
+    public override bool ChecksRun => Version == AutoAttackVersion.Fast;
+
+    public override Attack ForRun(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
+        Version == AutoAttackVersion.Fast ? this with { Spot = FastGuard.Check(Stages, SpotQueries, model, x, goal, context.Stream(Name)) } : this;
+
     protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
         PerturbWithTrace(model, x, goal, context).Candidate;
 
     protected override (Tensor Candidate, CascadeTrace? Trace) PerturbWithTrace(Classifier model, Tensor x,
-        AttackGoal goal, AttackContext context) => Version == AutoAttackVersion.Fast
-        ? FastGuard.Run(Stages, model, x, goal, context)
-        : Cascade.Run(Stages, model, x, goal, context);
+        AttackGoal goal, AttackContext context)
+    {
+        if (Version != AutoAttackVersion.Fast) return Cascade.Run(Stages, model, x, goal, context);
+        var spot = Spot;
+        if (spot is null)
+        {
+            using var rows = tensor(FastGuard.SpotRows(x.shape[0]));
+            spot = FastGuard.Check(Stages, SpotQueries, model, x.index_select(0, rows), goal.Select(rows), context.Select(rows));
+        }
+        return FastGuard.Run(Stages, spot, model, x, goal, context);
+    }
 }

@@ -1,6 +1,7 @@
 namespace Advex.Evaluation;
 
 using Advex.Attacks;
+using Advex.Attacks.Core;
 using Advex.Data;
 using Advex.Models;
 using static TorchSharp.torch;
@@ -66,7 +67,8 @@ public sealed record RobustnessEvaluator
         }
         if (options.Cascade && attacks.FirstOrDefault(a => !a.IsBounded) is { } unbounded)
             throw new AdvexException($"cascade: {unbounded.Name} has no ε budget (a cascade chains bounded attacks)");
-        var runs = attacks.Select(a => options.Cascade || options.EarlyStop ? a.WithEarlyStop().WithEotOf(a) : a).ToList();
+        var runs = ForRun(attacks.Select(a => options.Cascade || options.EarlyStop ? a.WithEarlyStop().WithEotOf(a) : a).ToList(),
+            model, data, options);
         var moreSteps = MoreStepsRuns(runs, options);
         var images = examples is null ? null : runs.Select(_ => new List<ExampleImage>()).ToList();
         var batchSize = options.BatchSize ?? BatchPlanner.Plan(model, attacks, null, options.MaxMemory, indices.Length).BatchSize;
@@ -104,6 +106,21 @@ public sealed record RobustnessEvaluator
         }
         examples?.AddRange(Rows(runs, images!));
         return all;
+    }
+
+    /// <summary>Each run as it runs over this evaluation (<see cref="Attack.ForRun"/>): the runs with a run-level
+    /// check make it on the spot-check samples of the whole dataset (<see cref="FastGuard.SpotRows"/>), so that every
+    /// batch, shard and resumed process decides alike.</summary>
+    private static List<Attack> ForRun(List<Attack> runs, Classifier model, Dataset data, EvalOptions options)
+    {
+        if (!runs.Any(a => a.ChecksRun)) return runs;
+        using var scope = NewDisposeScope();
+        using var eval = model.EvalMode();
+        var idx = FastGuard.SpotRows(data.Count);
+        var (x, y) = data.Batch(idx);
+        using var context = AttackContext.For(options.Seed, idx);
+        var goal = options.Target.Goal(model, x, y, context);
+        return [.. runs.Select(a => a.ChecksRun ? a.ForRun(model, x, goal, context) : a)];
     }
 
     private static List<ExampleRow> Rows(List<Attack> runs, List<List<ExampleImage>> images) =>
