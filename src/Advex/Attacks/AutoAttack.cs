@@ -180,7 +180,7 @@ public sealed record AutoAttack : Attack
     public override bool ChecksRun => Version == AutoAttackVersion.Fast;
 
     public override Attack ForRun(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
-        Version == AutoAttackVersion.Fast ? this with { Spot = FastGuard.Check(Stages, SpotQueries, model, x, goal, context.Stream(Name)) } : this;
+        Version == AutoAttackVersion.Fast ? this with { Spot = FastGuard.Check(Stages[0], SpotQueries, model, x, goal, context.Stream(Name)) } : this;
 
     protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
         PerturbWithTrace(model, x, goal, context).Candidate;
@@ -193,7 +193,7 @@ public sealed record AutoAttack : Attack
         if (spot is null)
         {
             using var rows = tensor(FastGuard.SpotRows(x.shape[0]));
-            spot = FastGuard.Check(Stages, SpotQueries, model, x.index_select(0, rows), goal.Select(rows), context.Select(rows));
+            spot = FastGuard.Check(Stages[0], SpotQueries, model, x.index_select(0, rows), goal.Select(rows), context.Select(rows));
         }
         return FastGuard.Run(Stages, spot, model, x, goal, context);
     }
