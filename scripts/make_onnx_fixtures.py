@@ -188,8 +188,11 @@ def export_families():
         f.write("\n")
 
 
-ZOO = ["resnet18", "mobilenet_v2", "mobilenet_v3_small", "squeezenet1_1", "densenet121", "vgg11_bn",
-       "shufflenet_v2_x0_5", "efficientnet_b0", "googlenet", "mnasnet0_5", "regnet_x_400mf"]
+# one full-size model of every classification family of torchvision 0.14 (issue 23), and a few second members
+ZOO = ["alexnet", "convnext_tiny", "densenet121", "efficientnet_b0", "efficientnet_v2_s", "googlenet", "inception_v3",
+       "mnasnet0_5", "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large", "regnet_x_400mf", "regnet_y_400mf",
+       "resnet18", "resnet50", "resnext50_32x4d", "shufflenet_v2_x0_5", "squeezenet1_1", "swin_t", "vgg11_bn",
+       "vit_b_16", "wide_resnet50_2"]
 
 
 def export_zoo(folder):
@@ -198,9 +201,14 @@ def export_zoo(folder):
     import torchvision
     os.makedirs(folder, exist_ok=True)
     for name in ZOO:
-        kwargs = {"aux_logits": False, "init_weights": True} if name == "googlenet" else {}
+        # googlenet's own init keeps its activations small; inception_v3's (truncated normal, std 0.1) gives logits
+        # of 1e12 with random weights, so it keeps PyTorch's default init
+        kwargs = {"googlenet": {"aux_logits": False, "init_weights": True},
+                  "inception_v3": {"aux_logits": False, "init_weights": False}}.get(name, {})
         model = getattr(torchvision.models, name)(weights=None, **kwargs).eval()
         with torch.no_grad():
+            if name.startswith("vit_"):
+                nn.init.normal_(model.heads.head.weight, std=0.02)  # zero-initialized: all-zero logits test nothing
             for m in model.modules():
                 if isinstance(m, nn.BatchNorm2d):
                     m.running_mean.uniform_(-0.1, 0.1)
@@ -209,7 +217,7 @@ def export_zoo(folder):
             torch.onnx.export(model, torch.rand(2, 3, 224, 224), os.path.join(folder, f"{name}_{opset}.onnx"),
                               opset_version=opset, input_names=["input"], output_names=["logits"],
                               dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
-        print(f"exported {name}")
+        print(f"exported {name}", flush=True)
 
 
 if __name__ == "__main__":

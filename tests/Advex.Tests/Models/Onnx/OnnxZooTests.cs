@@ -9,7 +9,8 @@ using static TorchSharp.torch;
 /// <summary>
 /// An optional, heavier check: whole torchvision classifiers (random weights) exported to ONNX by
 /// <c>/usr/bin/python3 scripts/make_onnx_fixtures.py --zoo DIR</c> (hundreds of MB, so not committed) give the same
-/// logits through our translation as through ONNX Runtime. Runs only when ADVEX_ONNX_ZOO names that folder.
+/// logits through our translation as through ONNX Runtime, and prints each one's load time and gradient step. Runs only
+/// when ADVEX_ONNX_ZOO names that folder.
 /// </summary>
 public sealed class OnnxZooTests(ITestOutputHelper output)
 {
@@ -25,7 +26,9 @@ public sealed class OnnxZooTests(ITestOutputHelper output)
         foreach (var path in Directory.GetFiles(dir!, "*.onnx").Order(StringComparer.Ordinal))
         {
             using var scope = NewDisposeScope();
-            using var module = new OnnxGraphModule(OnnxFile.Read(path), path);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var module = OnnxGraphModule.Load(path);
+            var load = clock.Elapsed.TotalSeconds;
             module.eval();
             var x = rand([2, 3, 224, 224], generator: new Generator(1));
             Tensor ours;
@@ -37,9 +40,30 @@ public sealed class OnnxZooTests(ITestOutputHelper output)
             var reference = tensor(results.First().AsTensor<float>().ToArray()).reshape(ours.shape);
             var excess = OnnxFixture.Excess(ours, reference, 1e-4, 1e-3);
             var maxDiff = (ours - reference).abs().max().item<float>();
-            output.WriteLine($"{Path.GetFileName(path)}: max |logit difference| {maxDiff:E2}, max |logit| {reference.abs().max().item<float>():E2}");
+            var step = GradientStep(module, x);
+            output.WriteLine($"{Path.GetFileName(path)}: max |logit difference| {maxDiff:E2}, max |logit| " +
+                             $"{reference.abs().max().item<float>():E2}; load {load:F1} s, gradient step (batch 2, one thread) {step:F2} s");
             if (excess > 0) failures.Add($"{Path.GetFileName(path)}: {maxDiff:E2}");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>Seconds of one input-gradient step (logits, summed cross-entropy toward class 0, backward), the
+    /// faster of two after a warm-up.</summary>
+    private static double GradientStep(OnnxGraphModule module, Tensor x)
+    {
+        var best = double.PositiveInfinity;
+        for (var i = 0; i < 3; i++)
+        {
+            using var scope = NewDisposeScope();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var input = x.detach().requires_grad_(true);
+            var logits = module.call(input);
+            var loss = nn.functional.cross_entropy(logits, zeros(x.shape[0], dtype: ScalarType.Int64), reduction: nn.Reduction.Sum);
+            loss.backward();
+            _ = input.grad!.sum().item<float>();
+            if (i > 0) best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        }
+        return best;
     }
 }
