@@ -180,7 +180,12 @@ public sealed record AutoAttack : Attack
     public override bool ChecksRun => Version == AutoAttackVersion.Fast;
 
     public override Attack ForRun(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
-        Version == AutoAttackVersion.Fast ? this with { Spot = FastGuard.Check(Stages[0], SpotQueries, model, x, goal, context.Stream(Name)) } : this;
+        ChecksRun ? this with { Spot = SpotCheckOn(model, x, goal, context.Stream(Name)) } : this;
+
+    /// <summary>The Square spot check on these rows; <paramref name="context"/> is already this attack's stream (as
+    /// <see cref="Perturb"/> receives it), so its APGD-CE runs exactly as the evaluation's.</summary>
+    private SpotCheck SpotCheckOn(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
+        FastGuard.Check(Stages[0], SpotQueries, model, x, goal, context);
 
     protected override Tensor Perturb(Classifier model, Tensor x, AttackGoal goal, AttackContext context) =>
         PerturbWithTrace(model, x, goal, context).Candidate;
@@ -193,7 +198,7 @@ public sealed record AutoAttack : Attack
         if (spot is null)
         {
             using var rows = tensor(FastGuard.SpotRows(x.shape[0]));
-            spot = FastGuard.Check(Stages[0], SpotQueries, model, x.index_select(0, rows), goal.Select(rows), context.Select(rows));
+            spot = SpotCheckOn(model, x.index_select(0, rows), goal.Select(rows), context.Select(rows));
         }
         return FastGuard.Run(Stages, spot, model, x, goal, context);
     }

@@ -67,8 +67,8 @@ public sealed record RobustnessEvaluator
         }
         if (options.Cascade && attacks.FirstOrDefault(a => !a.IsBounded) is { } unbounded)
             throw new AdvexException($"cascade: {unbounded.Name} has no ε budget (a cascade chains bounded attacks)");
-        var runs = ForRun(attacks.Select(a => options.Cascade || options.EarlyStop ? a.WithEarlyStop().WithEotOf(a) : a).ToList(),
-            model, data, options);
+        var runs = attacks.Select(a => options.Cascade || options.EarlyStop ? a.WithEarlyStop().WithEotOf(a) : a).ToList();
+        if (indices.Length > 0) runs = ForRun(runs, model, data, options); // nothing left to attack: no check to pay for
         var moreSteps = MoreStepsRuns(runs, options);
         var images = examples is null ? null : runs.Select(_ => new List<ExampleImage>()).ToList();
         var batchSize = options.BatchSize ?? BatchPlanner.Plan(model, attacks, null, options.MaxMemory, indices.Length).BatchSize;

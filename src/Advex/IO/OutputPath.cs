@@ -8,12 +8,12 @@ namespace Advex.IO;
 /// </summary>
 public static class OutputPath
 {
-    /// <summary>The file that writing <paramref name="path"/> really replaces (a link's final target).</summary>
     /// <summary>Whether <paramref name="path"/> lies strictly inside <paramref name="folder"/> (both already
     /// normalized the same way: full or real paths).</summary>
     public static bool IsInside(string path, string folder) =>
         path.StartsWith(folder.TrimEnd('/') + "/", StringComparison.Ordinal);
 
+    /// <summary>The file that writing <paramref name="path"/> really replaces (a link's final target).</summary>
     public static string ResolveFile(string path, string? parameter = null)
     {
         var full = Path.GetFullPath(path);
