@@ -18,6 +18,7 @@ public static class OnnxOps
 
     private static readonly string[] Pads = ["auto_pad", "kernel_shape", "pads", "strides", "dilations"];
     private static readonly string[] Broadcast = ["broadcast", "axis"];
+    private static readonly string[] Reduce = ["axes", "keepdims", "noop_with_empty_axes"];
 
     private static readonly Dictionary<string, Entry> Entries = new[]
     {
@@ -27,13 +28,34 @@ public static class OnnxOps
         Op("Div", Arithmetic.Div, Broadcast),
         Op("Mod", Arithmetic.Mod, "fmod") with { FirstOpset = 10 },
         Op("Pow", Elementwise.Pow, Broadcast),
+        Op("Neg", Elementwise.Neg),
+        Op("Abs", Elementwise.Abs),
         Op("Sqrt", Elementwise.Sqrt),
+        Op("Exp", Elementwise.Exp),
+        Op("Log", Elementwise.Log),
+        Op("Reciprocal", Elementwise.Reciprocal),
+        Op("Floor", Elementwise.Floor),
+        Op("Ceil", Elementwise.Ceil),
+        Op("Sin", Elementwise.Sin) with { FirstOpset = 7 },
+        Op("Cos", Elementwise.Cos) with { FirstOpset = 7 },
         Op("Erf", Elementwise.Erf) with { FirstOpset = 9 },
+        Op("Max", Variadic.Max),
+        Op("Min", Variadic.Min),
+        Op("Sum", Variadic.Sum),
+        Op("Mean", Variadic.Mean),
         Op("Equal", Logic.Equal, Broadcast),
+        Op("Less", Logic.Less, Broadcast),
+        Op("Greater", Logic.Greater, Broadcast),
+        Op("LessOrEqual", Logic.LessOrEqual) with { FirstOpset = 12 },
+        Op("GreaterOrEqual", Logic.GreaterOrEqual) with { FirstOpset = 12 },
+        Op("And", Logic.And, Broadcast),
+        Op("Or", Logic.Or, Broadcast),
+        Op("Xor", Logic.Xor, Broadcast),
         Op("Not", Logic.Not) with { FirstOpset = 1 }, // unchanged since opset 1
         Op("Where", Logic.Where) with { FirstOpset = 9 },
         Op("MatMul", LinearAlgebra.MatMul),
         Op("Gemm", LinearAlgebra.Gemm, "alpha", "beta", "transA", "transB", "broadcast"),
+        Op("Einsum", LinearAlgebra.Einsum, "equation") with { FirstOpset = 12 },
         Op("Conv", Convolution.Conv, [.. Pads, "group"]),
         Op("ConvTranspose", Convolution.ConvTranspose, [.. Pads, "group", "output_padding", "output_shape"]),
         Op("Relu", Activations.Relu),
@@ -45,14 +67,19 @@ public static class OnnxOps
         Op("Tanh", Activations.Tanh),
         Op("HardSigmoid", Activations.HardSigmoid, "alpha", "beta"),
         Op("HardSwish", Activations.HardSwish) with { FirstOpset = 14 },
+        Op("Softplus", Activations.Softplus) with { FirstOpset = 1 }, // unchanged since opset 1
+        Op("Softsign", Activations.Softsign) with { FirstOpset = 1 }, // unchanged since opset 1
         Op("Softmax", Activations.Softmax, "axis"),
         Op("LogSoftmax", Activations.LogSoftmax, "axis"),
         Op("Clip", Activations.Clip, "min", "max"),
         Op("MaxPool", Pooling.MaxPool, [.. Pads, "ceil_mode", "storage_order"]),
         Op("AveragePool", Pooling.AveragePool, [.. Pads, "ceil_mode", "count_include_pad"]),
         Op("GlobalAveragePool", Pooling.GlobalAveragePool) with { FirstOpset = 1 }, // unchanged since opset 1
+        Op("GlobalMaxPool", Pooling.GlobalMaxPool) with { FirstOpset = 1 }, // unchanged since opset 1
         Op("BatchNormalization", BatchNorm.BatchNormalization, "epsilon", "momentum", "is_test", "spatial", "training_mode"),
         Op("LayerNormalization", LayerNorm.LayerNormalization, "axis", "epsilon", "stash_type") with { FirstOpset = 17 },
+        Op("InstanceNormalization", InstanceNorm.InstanceNormalization, "epsilon"),
+        Op("LRN", LocalResponseNorm.Lrn, "alpha", "beta", "bias", "size") with { FirstOpset = 1 }, // unchanged since opset 1
         Op("Dropout", BatchNorm.Dropout, "ratio", "is_test", "seed"),
         Op("Flatten", Shapes.Flatten, "axis"),
         Op("Reshape", Shapes.Reshape, "allowzero"),
@@ -67,11 +94,22 @@ public static class OnnxOps
         Op("ConstantOfShape", Constants.ConstantOfShape, "value") with { FirstOpset = 9 },
         Op("Range", Constants.Range) with { FirstOpset = 11 },
         Op("Expand", Shapes.Expand) with { FirstOpset = 8 },
+        Op("Tile", Shapes.Tile),
+        Op("Split", Splitting.Split, "axis", "split", "num_outputs"),
         Op("ScatterND", Scatter.ScatterND, "reduction") with { FirstOpset = 11 },
         Op("Pad", Padding.Pad, "mode", "pads", "value"),
         Op("Slice", Slicing.Slice, "starts", "ends", "axes"),
         Op("Cast", Casting.Cast, "to", "saturate"),
-        Op("ReduceMean", Reductions.ReduceMean, "axes", "keepdims", "noop_with_empty_axes"),
+        Op("ReduceMean", Reductions.ReduceMean, Reduce),
+        Op("ReduceSum", Reductions.ReduceSum, Reduce),
+        Op("ReduceMax", Reductions.ReduceMax, Reduce),
+        Op("ReduceMin", Reductions.ReduceMin, Reduce),
+        Op("ReduceProd", Reductions.ReduceProd, Reduce),
+        Op("ReduceL1", Reductions.ReduceL1, Reduce),
+        Op("ReduceL2", Reductions.ReduceL2, Reduce),
+        Op("ReduceSumSquare", Reductions.ReduceSumSquare, Reduce),
+        Op("ReduceLogSum", Reductions.ReduceLogSum, Reduce),
+        Op("ReduceLogSumExp", Reductions.ReduceLogSumExp, Reduce),
         Op("Resize", Resizing.Resize, "mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a",
             "exclude_outside", "extrapolation_value", "antialias", "axes", "keep_aspect_ratio_policy") with { FirstOpset = 10 },
         Op("Upsample", Resizing.Upsample, "mode", "scales") with { FirstOpset = 7, LastOpset = 10 },

@@ -18,8 +18,9 @@ public sealed class OnnxRuntimeParityTests
 {
     /// <param name="Prefix">ops run on x first, each reading the previous one's output (e.g. Shape, or Relu then a
     /// Cast to bool for an op that needs a boolean input)</param>
+    /// <param name="Outputs">how many outputs the node has; the graph's output y is output <paramref name="Pick"/></param>
     private sealed record Case(string Op, int Opset, long[] Shape, TensorProto?[] Inputs, AttributeProto[] Attributes,
-        DataType Output = DataType.Float, string[]? Prefix = null);
+        DataType Output = DataType.Float, string[]? Prefix = null, int Outputs = 1, int Pick = 0);
 
     private static readonly string[] ToBool = ["Relu", "CastBool"];
 
@@ -120,6 +121,52 @@ public sealed class OnnxRuntimeParityTests
             [Text("reduction", "add")]),
         ["ScatterND-13 none on a 2-d index"] = new("ScatterND", 13, [4, 5, 2], [Indices([2, 2], 0, 1, 3, 4), Random([2, 2], 25)], []),
         ["Shape-21 start end"] = new("Shape", 21, [2, 3, 4, 5], [], [Int("start", 1), Int("end", -1)], DataType.Int64),
+        ["Neg-13"] = new("Neg", 13, [2, 3, 4], [], []),
+        ["Abs-13"] = new("Abs", 13, [2, 3, 4], [], []),
+        ["Exp-13"] = new("Exp", 13, [2, 3, 4], [], []),
+        ["Log-13 of |x|"] = new("Log", 13, [2, 3, 4], [], [], Prefix: ["Abs"]),
+        ["Reciprocal-13"] = new("Reciprocal", 13, [2, 3, 4], [], []),
+        ["Floor-13"] = new("Floor", 13, [2, 3, 4], [], []),
+        ["Ceil-13"] = new("Ceil", 13, [2, 3, 4], [], []),
+        ["Sin-7"] = new("Sin", 7, [2, 3, 4], [], []),
+        ["Cos-7"] = new("Cos", 7, [2, 3, 4], [], []),
+        ["Max-13 three inputs broadcast"] = new("Max", 13, [2, 3, 4], [Random([4], 26), Random([3, 1], 27)], []),
+        ["Min-13 broadcast"] = new("Min", 13, [2, 3, 4], [Random([3, 4], 28)], []),
+        ["Sum-13 three inputs broadcast"] = new("Sum", 13, [2, 3, 4], [Random([4], 29), Random([2, 1, 1], 30)], []),
+        ["Mean-13 broadcast"] = new("Mean", 13, [2, 3, 4], [Random([3, 1], 31)], []),
+        ["Less-13 broadcast"] = new("Less", 13, [2, 3, 4], [Random([4], 32)], [], DataType.Bool),
+        ["Greater-13 broadcast"] = new("Greater", 13, [2, 3, 4], [Random([4], 33)], [], DataType.Bool),
+        ["LessOrEqual-16 on ties"] = new("LessOrEqual", 16, [2, 3], [Float32s([3], 0f, 0.5f, 2f)], [], DataType.Bool, ["Relu"]),
+        ["GreaterOrEqual-16 on ties"] = new("GreaterOrEqual", 16, [2, 3], [Float32s([3], 0f, 0.5f, 2f)], [], DataType.Bool, ["Relu"]),
+        ["And-7 broadcast"] = new("And", 7, [2, 3], [Bools(true, false, true)], [], DataType.Bool, ToBool),
+        ["Or-7 broadcast"] = new("Or", 7, [2, 3], [Bools(false, false, true)], [], DataType.Bool, ToBool),
+        ["Xor-7 broadcast"] = new("Xor", 7, [2, 3], [Bools(true, false, true)], [], DataType.Bool, ToBool),
+        ["Einsum-12 batched matmul"] = new("Einsum", 12, [2, 3, 4], [Random([2, 4, 5], 34)], [Text("equation", "bij,bjk->bik")]),
+        ["Einsum-12 implicit output"] = new("Einsum", 12, [2, 3, 4], [Random([4, 3], 35)], [Text("equation", "nij,ji")]),
+        ["Softplus-21"] = new("Softplus", 21, [2, 3, 4], [], []),
+        ["Softsign-21"] = new("Softsign", 21, [2, 3, 4], [], []),
+        ["GlobalMaxPool-21"] = new("GlobalMaxPool", 21, [2, 3, 4, 5], [], []),
+        ["InstanceNormalization-21"] = new("InstanceNormalization", 21, [2, 3, 4, 5], [Random([3], 36), Random([3], 37)],
+            [Float("epsilon", 1e-3f)]),
+        ["LRN-13"] = new("LRN", 13, [2, 6, 3, 3], [], [Int("size", 3), Float("alpha", 0.3f), Float("beta", 0.6f),
+            Float("bias", 1.5f)]),
+        ["ReduceSum-13 axes input"] = new("ReduceSum", 13, [2, 3, 4, 5], [Int64s(1, -1)], [Int("keepdims", 0)]),
+        ["ReduceSum-11 axes attribute"] = new("ReduceSum", 11, [2, 3, 4], [], [Ints("axes", 1)]),
+        ["ReduceSum-13 noop"] = new("ReduceSum", 13, [2, 3, 4], [], [Int("noop_with_empty_axes", 1)]),
+        ["ReduceMax-18 axes input"] = new("ReduceMax", 18, [2, 3, 4], [Int64s(0, 2)], []),
+        ["ReduceMin-13 axes attribute"] = new("ReduceMin", 13, [2, 3, 4], [], [Ints("axes", -1), Int("keepdims", 0)]),
+        ["ReduceProd-18 two axes"] = new("ReduceProd", 18, [2, 3, 4], [Int64s(0, 2)], [Int("keepdims", 0)]),
+        ["ReduceL1-18"] = new("ReduceL1", 18, [2, 3, 4], [Int64s(1)], []),
+        ["ReduceL2-18 all axes"] = new("ReduceL2", 18, [2, 3, 4], [], [Int("keepdims", 0)]),
+        ["ReduceSumSquare-18"] = new("ReduceSumSquare", 18, [2, 3, 4], [Int64s(-1)], []),
+        ["ReduceLogSum-18 of |x|"] = new("ReduceLogSum", 18, [2, 3, 4], [Int64s(1)], [], Prefix: ["Abs"]),
+        ["ReduceLogSumExp-18"] = new("ReduceLogSumExp", 18, [2, 3, 4], [Int64s(0, 1)], [Int("keepdims", 0)]),
+        ["Tile-13"] = new("Tile", 13, [2, 3], [Int64s(2, 3)], []),
+        ["Split-18 num_outputs uneven, last part"] = new("Split", 18, [2, 7], [], [Int("axis", 1), Int("num_outputs", 3)],
+            Outputs: 3, Pick: 2),
+        ["Split-13 sizes input"] = new("Split", 13, [5, 3], [Int64s(2, 3)], [], Outputs: 2, Pick: 1),
+        ["Split-11 sizes attribute"] = new("Split", 11, [2, 6], [], [Int("axis", -1), Ints("split", 1, 5)], Outputs: 2, Pick: 1),
+        ["Split-13 equal parts"] = new("Split", 13, [2, 6], [], [Int("axis", 1)], Outputs: 3, Pick: 1),
     };
 
     public static TheoryData<string> Names => new(Cases.Keys);
@@ -132,6 +179,9 @@ public sealed class OnnxRuntimeParityTests
         var c = Cases[name];
         var model = WithInputs(c.Op, c.Opset, c.Shape, c.Inputs.Select(t => t?.Clone()).ToArray(), c.Attributes, c.Output);
         AddPrefix(model, c.Prefix ?? []);
+        var outputs = model.Graph.Node[^1].Output;
+        outputs.Clear();
+        outputs.AddRange(Enumerable.Range(0, c.Outputs).Select(i => i == c.Pick ? "y" : $"unused{i}"));
         var path = Save(model);
         using var scope = NewDisposeScope();
         var x = randn(c.Shape, generator: new Generator((ulong)name.Length));
@@ -143,6 +193,22 @@ public sealed class OnnxRuntimeParityTests
         // NaN where both give NaN (Sqrt of a negative) counts as equal
         var excess = OnnxFixture.Excess(ours.to_type(ScalarType.Float64).nan_to_num(7), reference.to_type(ScalarType.Float64).nan_to_num(7), 1e-5, 1e-4);
         Assert.True(excess <= 0, $"{name}: differs from ONNX Runtime by {excess:G3} beyond the tolerance");
+    }
+
+    /// <summary>ONNX Runtime refuses an even LRN size, so this window is checked by hand: with size 2 the sum for channel
+    /// c covers c and c + 1 (ONNX: c − ⌊(size−1)/2⌋ … c + ⌈(size−1)/2⌉; torch's own would cover c − 1 and c).</summary>
+    [Fact]
+    public void LRN_with_an_even_size_sums_onnx_channel_window()
+    {
+        var path = Save(WithInputs("LRN", 13, [1, 3, 1, 1], [], [Int("size", 2), Float("alpha", 2f), Float("beta", 1f),
+            Float("bias", 0f)]));
+        using var module = new OnnxGraphModule(OnnxFile.Read(path), path);
+        using var x = tensor(new float[] { 1, 2, 3 }).reshape(1, 3, 1, 1);
+        using var y = module.Run([x])[0];
+        // y_c = x_c / (alpha/size · Σ x²) = x_c / Σ x² over {c, c + 1}: 1/(1+4), 2/(4+9), 3/9
+        var expected = new[] { 1f / 5, 2f / 13, 3f / 9 };
+        var actual = y.flatten().data<float>().ToArray();
+        for (var c = 0; c < 3; c++) Assert.Equal(expected[c], actual[c], 1e-6f);
     }
 
     [Fact]
@@ -170,6 +236,14 @@ public sealed class OnnxRuntimeParityTests
 
     private static AttributeProto FloatValue(float value) =>
         new() { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = Float32s([1], value) };
+
+    private static TensorProto Bools(params bool[] values)
+    {
+        var t = new TensorProto { DataType = (int)DataType.Bool };
+        t.Dims.Add(values.Length);
+        t.Int32Data.AddRange(values.Select(v => v ? 1 : 0));
+        return t;
+    }
 
     private static TensorProto Indices(long[] dims, params long[] values)
     {

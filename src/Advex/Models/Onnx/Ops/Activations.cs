@@ -86,4 +86,14 @@ internal static class Activations
         }
         return [y];
     }
+
+    /// <summary>y = ln(1 + eˣ).</summary>
+    public static Tensor[] Softplus(OnnxNode node, Tensor?[] inputs) => [F.softplus(node.Required(inputs, 0))];
+
+    /// <summary>y = x / (1 + |x|).</summary>
+    public static Tensor[] Softsign(OnnxNode node, Tensor?[] inputs)
+    {
+        var x = node.Required(inputs, 0);
+        return [x / (x.abs() + 1)];
+    }
 }

@@ -2,7 +2,10 @@ namespace Advex.Models.Onnx.Ops;
 
 using static TorchSharp.torch;
 
-/// <summary>MatMul (NumPy matmul semantics) and Gemm: Y = alpha·A'·B' + beta·C with A' = Aᵀ when transA, B' = Bᵀ when transB.</summary>
+/// <summary>
+/// MatMul (NumPy matmul semantics), Gemm: Y = alpha·A'·B' + beta·C with A' = Aᵀ when transA, B' = Bᵀ when transB,
+/// and Einsum (the equation in Einstein notation, with an explicit or implicit output and ellipses).
+/// </summary>
 internal static class LinearAlgebra
 {
     public static Tensor[] MatMul(OnnxNode node, Tensor?[] inputs) =>
@@ -26,5 +29,13 @@ internal static class LinearAlgebra
             y = beta == 1.0 ? y + c : y + beta * c;
         }
         return [y];
+    }
+
+    public static Tensor[] Einsum(OnnxNode node, Tensor?[] inputs)
+    {
+        var equation = node.String("equation", "");
+        if (equation.Length == 0) throw node.Unsupported("an empty equation");
+        var operands = inputs.Select((_, i) => node.Required(inputs, i)).ToArray();
+        return [einsum(equation.Replace(" ", ""), operands)];
     }
 }

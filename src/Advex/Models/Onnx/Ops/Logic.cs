@@ -2,15 +2,30 @@ namespace Advex.Models.Onnx.Ops;
 
 using static TorchSharp.torch;
 
-/// <summary>Comparisons and selection: Equal, Not, Where (NumPy broadcasting; booleans held as bool tensors).</summary>
+/// <summary>
+/// Comparisons, boolean logic and selection: Equal, Less, Greater, LessOrEqual, GreaterOrEqual, And, Or, Xor, Not,
+/// Where (NumPy broadcasting, or opset 6's broadcast/axis attributes; booleans held as bool tensors).
+/// </summary>
 internal static class Logic
 {
-    public static Tensor[] Equal(OnnxNode node, Tensor?[] inputs)
-    {
-        var a = node.Required(inputs, 0);
-        var b = node.Required(inputs, 1);
-        return [a.eq(Arithmetic.LegacyBroadcast(node, a, b))];
-    }
+    public static Tensor[] Equal(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a.eq(b));
+
+    public static Tensor[] Less(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a.lt(b));
+
+    public static Tensor[] Greater(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a.gt(b));
+
+    public static Tensor[] LessOrEqual(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a.le(b));
+
+    public static Tensor[] GreaterOrEqual(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a.ge(b));
+
+    public static Tensor[] And(OnnxNode node, Tensor?[] inputs) =>
+        Binary(node, inputs, (a, b) => Bool(a).logical_and(Bool(b)));
+
+    public static Tensor[] Or(OnnxNode node, Tensor?[] inputs) =>
+        Binary(node, inputs, (a, b) => Bool(a).logical_or(Bool(b)));
+
+    public static Tensor[] Xor(OnnxNode node, Tensor?[] inputs) =>
+        Binary(node, inputs, (a, b) => Bool(a).logical_xor(Bool(b)));
 
     public static Tensor[] Not(OnnxNode node, Tensor?[] inputs) => [node.Required(inputs, 0).logical_not()];
 
@@ -20,7 +35,14 @@ internal static class Logic
         var condition = node.Required(inputs, 0);
         var x = node.Required(inputs, 1);
         var y = node.Required(inputs, 2);
-        if (condition.dtype != ScalarType.Bool) condition = condition.ne(0);
-        return [where(condition, x, y)];
+        return [where(Bool(condition), x, y)];
     }
+
+    private static Tensor[] Binary(OnnxNode node, Tensor?[] inputs, Func<Tensor, Tensor, Tensor> op)
+    {
+        var a = node.Required(inputs, 0);
+        return [op(a, Arithmetic.LegacyBroadcast(node, a, node.Required(inputs, 1)))];
+    }
+
+    private static Tensor Bool(Tensor t) => t.dtype == ScalarType.Bool ? t : t.ne(0);
 }

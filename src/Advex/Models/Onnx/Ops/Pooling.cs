@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
 /// <summary>
-/// MaxPool, AveragePool and GlobalAveragePool. Symmetric pads within half the kernel go to torch's own padding (so
+/// MaxPool, AveragePool, GlobalAveragePool and GlobalMaxPool. Symmetric pads within half the kernel go to torch's own padding (so
 /// ceil_mode drops a last window that would start in the end padding, as ONNX does); other pads are applied
 /// explicitly first. 1-d pools run as 2-d pools over a trailing axis of length 1.
 /// </summary>
@@ -86,6 +86,12 @@ internal static class Pooling
     {
         var x = node.Required(inputs, 0);
         return [x.mean(Enumerable.Range(2, (int)x.dim() - 2).Select(i => (long)i).ToArray(), keepdim: true)];
+    }
+
+    public static Tensor[] GlobalMaxPool(OnnxNode node, Tensor?[] inputs)
+    {
+        var x = node.Required(inputs, 0);
+        return [x.amax(Enumerable.Range(2, (int)x.dim() - 2).Select(i => (long)i).ToArray(), keepdim: true)];
     }
 
     private static Tensor Average(OnnxNode node, Tensor x, SpatialPads g, long[] padding, bool ceil, bool includePad) =>

@@ -2,7 +2,7 @@ namespace Advex.Models.Onnx.Ops;
 
 using static TorchSharp.torch;
 
-/// <summary>Ops that only rearrange elements: Flatten, Reshape, Transpose, Concat, Identity, Shape, Gather, Squeeze, Unsqueeze, Expand.</summary>
+/// <summary>Ops that only rearrange elements: Flatten, Reshape, Transpose, Concat, Identity, Shape, Gather, Squeeze, Unsqueeze, Expand, Tile.</summary>
 internal static class Shapes
 {
     /// <summary>To a matrix [prod(d₀..d_axis−1), prod(d_axis..)] (axis default 1).</summary>
@@ -103,6 +103,16 @@ internal static class Shapes
             target[i] = a == 1 ? b : a;
         }
         return [x.expand(target)];
+    }
+
+    /// <summary>The input repeated repeats[i] times along axis i (one repeat count per axis).</summary>
+    public static Tensor[] Tile(OnnxNode node, Tensor?[] inputs)
+    {
+        var x = node.Required(inputs, 0);
+        var repeats = OnnxNode.Longs(node.Required(inputs, 1));
+        if (repeats.Length != x.dim() || repeats.Any(r => r < 0))
+            throw node.Unsupported($"repeats [{string.Join(",", repeats)}] for a rank-{x.dim()} tensor");
+        return [x.repeat(repeats)];
     }
 
     private static long Wrap(long axis, long rank) => axis < 0 ? axis + rank : axis;
