@@ -24,6 +24,10 @@ Outputs (tests/fixtures/hostile/):
   nan_logits.pt         a traced model for [1,28,28] inputs whose 10 logits are always NaN
   huge.png              a PNG whose header claims 100000x100000 pixels (its data is one tiny IDAT)
   huge.bmp              a BMP whose header claims 30000x30000 pixels, with 4 bytes of pixels
+  shape_bomb.onnx       an MNIST-shaped ONNX classifier (opset 13) whose logits add ReduceSum(ConstantOfShape(
+                        [100000,100000,10])): 745 GiB of float32 ones computed from a 24-byte shape
+  tile_bomb.onnx        an MNIST-shaped ONNX classifier whose logits are the mean of its first ten pixels tiled
+                        10^11 times
 """
 
 import collections
@@ -200,6 +204,39 @@ def main():
         f.write(png(100000, 100000))
     with open(os.path.join(OUT, "huge.bmp"), "wb") as f:
         f.write(bmp(30000, 30000))
+
+    onnx_bombs()
+
+
+def onnx_bombs():
+    import onnx
+    from onnx import TensorProto, helper
+
+    def ints(name, *values):
+        return helper.make_tensor(name, TensorProto.INT64, [len(values)], list(values))
+
+    def classifier(name, nodes, initializers):
+        # x [N,1,28,28] -> first ten pixels [N,10] (Flatten, Slice), then the nodes, whose output is y [N,10]
+        head = [helper.make_node("Flatten", ["x"], ["flat"]),
+                helper.make_node("Slice", ["flat", "start", "end", "axis"], ["ten"])]
+        graph = helper.make_graph(head + nodes, name,
+                                  [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 1, 28, 28])],
+                                  [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 10])],
+                                  [ints("start", 0), ints("end", 10), ints("axis", 1)] + initializers)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="advex-hostile")
+        onnx.save(model, os.path.join(OUT, name))
+
+    one = helper.make_tensor("one", TensorProto.FLOAT, [1], [1.0])
+    classifier("shape_bomb.onnx",
+               [helper.make_node("ConstantOfShape", ["shape"], ["big"], value=one),
+                helper.make_node("ReduceSum", ["big"], ["total"], keepdims=0),
+                helper.make_node("Add", ["ten", "total"], ["y"])],
+               [ints("shape", 100000, 100000, 10)])
+    classifier("tile_bomb.onnx",
+               [helper.make_node("Tile", ["ten", "repeats"], ["tiled"]),
+                helper.make_node("ReduceMean", ["tiled"], ["mean"], axes=[1], keepdims=1),
+                helper.make_node("Add", ["ten", "mean"], ["y"])],
+               [ints("repeats", 1, 10 ** 11)])
 
 
 if __name__ == "__main__":

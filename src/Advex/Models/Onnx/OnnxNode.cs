@@ -1,5 +1,7 @@
 namespace Advex.Models.Onnx;
 
+using Advex.Native;
+
 using global::Onnx;
 using static TorchSharp.torch;
 
@@ -67,6 +69,23 @@ public sealed class OnnxNode
 
     /// <summary>The values of a small tensor (scales, bounds) as doubles.</summary>
     public static double[] Doubles(Tensor t) => t.cpu().to_type(ScalarType.Float64).data<double>().ToArray();
+
+    /// <summary>
+    /// Refuses a tensor a node would build from a shape it computes (ConstantOfShape, Expand, Tile, Range) when it
+    /// would need more memory than the process can still get (8 bytes an element, the widest type held): a hostile
+    /// graph must not make the OS kill the process.
+    /// </summary>
+    /// <param name="factors">the dimensions whose product is the element count</param>
+    /// <param name="what">how the message names the tensor (default: its shape)</param>
+    public void CheckAllocation(IReadOnlyCollection<long> factors, string? what = null)
+    {
+        double bytes = 8;
+        foreach (var d in factors) bytes *= d;
+        var available = ProcessMemory.Available() ?? long.MaxValue;
+        if (bytes > available)
+            throw Unsupported($"{what ?? $"a [{string.Join(",", factors)}] tensor"} ({bytes / (1L << 30):#,0.#} GiB with " +
+                              $"8-byte elements, more than the {available / (double)(1L << 30):F1} GiB of memory available)");
+    }
 
     /// <summary>An axis that may be negative (counted from the end), checked against the rank.</summary>
     public long Axis(long axis, long rank)

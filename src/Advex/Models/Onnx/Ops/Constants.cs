@@ -20,6 +20,7 @@ internal static class Constants
     {
         var shape = OnnxNode.Longs(node.Required(inputs, 0));
         if (shape.Any(d => d < 0)) throw node.Unsupported($"the negative shape [{string.Join(",", shape)}]");
+        node.CheckAllocation(shape);
         using var value = node.TensorAttribute("value") is { } t ? OnnxTensors.ToTensor(t, $"node '{node.Name}'") : tensor(0f);
         if (value.numel() != 1) throw node.Unsupported($"a value of {value.numel()} elements");
         return [shape.Length == 0 ? value.reshape([]).clone() : value.reshape(1).expand(shape).clone()];
@@ -35,12 +36,14 @@ internal static class Constants
         {
             var (s, l, d) = (OnnxNode.Doubles(start).Single(), OnnxNode.Doubles(limit).Single(), OnnxNode.Doubles(delta).Single());
             if (d == 0) throw node.Unsupported("delta 0");
-            var count = Math.Max((long)Math.Ceiling((l - s) / d), 0);
+            var count = (long)Math.Min(Math.Max(Math.Ceiling((l - s) / d), 0), long.MaxValue / 16);
+            node.CheckAllocation([count]);
             return [(arange(count, ScalarType.Float64) * d + s).to_type(start.dtype)];
         }
         var (si, li, di) = (OnnxNode.Longs(start).Single(), OnnxNode.Longs(limit).Single(), OnnxNode.Longs(delta).Single());
         if (di == 0) throw node.Unsupported("delta 0");
-        var n = Math.Max((long)Math.Ceiling((double)(li - si) / di), 0);
+        var n = (long)Math.Min(Math.Max(Math.Ceiling((double)(li - si) / di), 0), long.MaxValue / 16);
+        node.CheckAllocation([n]);
         return [arange(n, ScalarType.Int64) * di + si];
     }
 }

@@ -102,6 +102,7 @@ internal static class Shapes
                 throw node.Unsupported($"expanding [{string.Join(",", x.shape)}] to [{string.Join(",", shape)}]");
             target[i] = a == 1 ? b : a;
         }
+        node.CheckAllocation(target);
         return [x.expand(target)];
     }
 
@@ -112,6 +113,7 @@ internal static class Shapes
         var repeats = OnnxNode.Longs(node.Required(inputs, 1));
         if (repeats.Length != x.dim() || repeats.Any(r => r < 0))
             throw node.Unsupported($"repeats [{string.Join(",", repeats)}] for a rank-{x.dim()} tensor");
+        node.CheckAllocation([.. x.shape, .. repeats], $"[{string.Join(",", x.shape)}] tiled [{string.Join(",", repeats)}]");
         return [x.repeat(repeats)];
     }
 
