@@ -26,7 +26,7 @@ public static class Opts
 
     public static Option<string> BatchSize() => new("--batch-size")
     {
-        Description = "samples per batch, or auto: the largest batch whose peak memory fits --max-memory (results do not depend on it)",
+        Description = "samples per batch, or auto: the fastest per sample (timed) of the batches whose peak memory fits --max-memory (results do not depend on it)",
         DefaultValueFactory = _ => "auto",
     };
 

@@ -15,12 +15,20 @@ namespace Advex.Evaluation;
 public sealed record BatchPlan(int BatchSize, int? Requested, long BudgetBytes, long ResidentBytes, long PerSampleBytes,
     long BaseBytes, string Estimate)
 {
+    /// <summary>The largest batch the budget (and the sample count, and <see cref="BatchPlanner.MaxAuto"/> for auto)
+    /// allows; auto may take a smaller one that runs faster per sample.</summary>
+    public int MemoryFit { get; init; }
+
+    /// <summary>For auto: the per-sample step times measured to choose the batch (<see cref="BatchSpeed"/>), else null.</summary>
+    public IReadOnlyList<BatchTiming>? Timings { get; init; }
+
     /// <summary>The estimated peak resident memory at <see cref="BatchSize"/>.</summary>
     public long PeakBytes => ResidentBytes + BaseBytes + BatchSize * PerSampleBytes;
 
     /// <summary>One line for progress output.</summary>
     public string Describe() =>
-        $"batch size {BatchSize}" + (Requested is null ? " (auto)" : Requested != BatchSize ? $" (shrunk from {Requested} to fit)" : "") +
+        $"batch size {BatchSize}" + (Requested is null ? BatchSize < MemoryFit ? $" (auto: the fastest per sample; {MemoryFit} would fit)" : " (auto)"
+            : Requested != BatchSize ? $" (shrunk from {Requested} to fit)" : "") +
         $": about {MemorySize.Format(PerSampleBytes)} per sample, peak about {MemorySize.Format(PeakBytes)} of a " +
         $"{MemorySize.Format(BudgetBytes)} budget";
 }

@@ -12,9 +12,9 @@ using static TorchSharp.torch;
 /// trimmed) of one forward and backward pass of the model at batch 2 and at batch 4, after a warm-up at batch 1. Each
 /// run of the evaluation adds the tensors it keeps per sample (adversarial batch, starting point, gradient, iterate,
 /// for every run of the batch), Jacobian attacks (DeepFool, FAB) one input gradient per class, and the estimate
-/// carries a 25% margin. <c>auto</c> is the largest batch that fits, at most <see cref="MaxAuto"/> and the number of
-/// samples; a requested batch that does not fit shrinks to the largest that does; when not even one sample fits,
-/// the run is refused.
+/// carries a 25% margin. <c>auto</c> is the fastest batch per sample, timed by <see cref="BatchSpeed"/>, among those
+/// that fit (at most <see cref="MaxAuto"/> and the number of samples); a requested batch that does not fit shrinks to
+/// the largest that does; when not even one sample fits, the run is refused.
 /// </summary>
 public static class BatchPlanner
 {
@@ -59,7 +59,11 @@ public static class BatchPlanner
                 $"sample of a batch needs about {MemorySize.Format(perSample + (long)(Margin * baseBytes))} more " +
                 $"(raise max-memory, or use fewer attacks per run)", "max-memory");
         var cap = Math.Max(1, Math.Min(maxBatch, requested ?? Math.Min(MaxAuto, Math.Max(1, samples))));
-        return new BatchPlan(Math.Min(cap, fits), requested, limit, resident, perSample, (long)(Margin * baseBytes), estimate);
+        var largest = Math.Min(cap, fits);
+        var (batch, timings) = requested is null && largest > 1 ? BatchSpeed.Choose(largest, n => BatchSpeed.Measure(model, n))
+            : (largest, (IReadOnlyList<BatchTiming>?)null);
+        return new BatchPlan(batch, requested, limit, resident, perSample, (long)(Margin * baseBytes), estimate)
+            { MemoryFit = largest, Timings = timings };
     }
 
     /// <summary>Per-sample and base peak bytes of a forward and backward pass, how they were found, and the largest

@@ -5,8 +5,8 @@ using Advex.Validation;
 /// <summary>Options of a robustness evaluation.</summary>
 public sealed record EvalOptions
 {
-    /// <summary>Samples per batch, or null for auto: the largest batch whose peak memory fits
-    /// <see cref="MaxMemory"/> (<see cref="BatchPlanner"/>); the records do not depend on it.</summary>
+    /// <summary>Samples per batch, or null for auto: the fastest per sample (<see cref="BatchSpeed"/>) of the batches
+    /// whose peak memory fits <see cref="MaxMemory"/> (<see cref="BatchPlanner"/>); the records do not depend on it.</summary>
     public int? BatchSize { get; init; }
 
     /// <summary>The peak resident memory in bytes the evaluation may reach, or null for

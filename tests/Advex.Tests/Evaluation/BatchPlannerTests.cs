@@ -6,8 +6,8 @@ using Advex.Evaluation;
 using Advex.Tests.Support;
 
 /// <summary>
-/// Issue 23, item 3: <c>--batch-size auto</c> (the default) takes the largest batch whose estimated peak memory fits
-/// <c>--max-memory</c>. Each run is a child <c>advex</c> process, whose resident memory at planning time is the same
+/// Issue 23, item 3: <c>--batch-size auto</c> (the default) takes, among the batches whose estimated peak memory fits
+/// <c>--max-memory</c>, the fastest per sample. Each run is a child <c>advex</c> process, whose resident memory at planning time is the same
 /// from run to run (within about a megabyte), unlike the test host's.
 /// </summary>
 public sealed class BatchPlannerTests
@@ -35,7 +35,10 @@ public sealed class BatchPlannerTests
         var (auto, records) = Evaluate(Path.Combine(Paths.TempDir(), "auto"));
         var plan = auto.GetProperty("batch_plan");
         var count = auto.GetProperty("configuration").GetProperty("data").GetProperty("count").GetInt32();
-        Assert.Equal(count, auto.GetProperty("batch_size").GetInt32()); // the whole fixture fits the default budget
+        Assert.Equal(count, plan.GetProperty("memory_fit").GetInt32()); // the whole fixture fits the default budget
+        var timings = plan.GetProperty("timings").EnumerateArray().ToArray();
+        Assert.Equal(2, timings[0].GetProperty("batch").GetInt32());
+        Assert.Contains(timings, t => t.GetProperty("batch").GetInt32() == auto.GetProperty("batch_size").GetInt32());
         Assert.True(plan.GetProperty("per_sample_bytes").GetInt64() > 0);
 
         // room for about 8 MB of batch beyond what the process holds: a few dozen samples at most
@@ -50,6 +53,31 @@ public sealed class BatchPlannerTests
         var (exit, _, err) = ChildAdvex.Run([.. Eval, "--max-memory", "64M"]);
         Assert.Equal(2, exit);
         Assert.Contains("--max-memory 64 MiB is too small", err);
+    }
+
+    [Fact]
+    public void Auto_stops_at_the_first_clearly_slower_batch_and_takes_the_fastest()
+    {
+        // per-sample cost flat up to 8, then 4x (a batch whose activations leave the caches), as MobileNetV2 at 224 px
+        var probed = new List<int>();
+        var (batch, timings) = BatchSpeed.Choose(256, b => { probed.Add(b); return b * (b <= 8 ? 0.05 : 0.2); });
+        Assert.Equal(8, batch);
+        Assert.Equal([2, 4, 8, 16], probed); // 16 is 4x slower per sample: 32 … 256 are never timed
+        Assert.Equal(4, timings.Count);
+    }
+
+    [Fact]
+    public void Auto_takes_the_largest_batch_when_larger_is_as_fast_or_faster()
+    {
+        // a fixed cost per step amortised over the batch (a small network): per sample keeps falling
+        Assert.Equal(100, BatchSpeed.Choose(100, b => 0.01 + 0.001 * b).Batch);
+        Assert.Equal([2, 4, 8, 16, 32, 64, 100], BatchSpeed.Candidates(100));
+        // equal within the tie factor: the larger batch (fewer batches, same speed)
+        Assert.Equal(64, BatchSpeed.Pick([new(32, 1.0), new(64, 1.0 * BatchSpeed.Tie), new(2, 2.0)]));
+        Assert.Equal(32, BatchSpeed.Pick([new(32, 1.0), new(64, 1.1)]));
+        Assert.Equal([1], BatchSpeed.Candidates(1));
+        // a step over MaxProbeSeconds ends the search at the fastest so far, even while per sample still falls
+        Assert.Equal(64, BatchSpeed.Choose(256, b => b * (0.4 - b / 1000.0)).Batch);
     }
 
     [Theory]
