@@ -25,10 +25,17 @@ public sealed record BatchPlan(int BatchSize, int? Requested, long BudgetBytes, 
     /// <summary>The estimated peak resident memory at <see cref="BatchSize"/>.</summary>
     public long PeakBytes => ResidentBytes + BaseBytes + BatchSize * PerSampleBytes;
 
+    private string How => Requested switch
+    {
+        null when BatchSize < MemoryFit => $" (auto: the fastest per sample; {MemoryFit} would fit)",
+        null => " (auto)",
+        _ when Requested != BatchSize => $" (shrunk from {Requested} to fit)",
+        _ => "",
+    };
+
     /// <summary>One line for progress output.</summary>
     public string Describe() =>
-        $"batch size {BatchSize}" + (Requested is null ? BatchSize < MemoryFit ? $" (auto: the fastest per sample; {MemoryFit} would fit)" : " (auto)"
-            : Requested != BatchSize ? $" (shrunk from {Requested} to fit)" : "") +
+        $"batch size {BatchSize}" + How +
         $": about {MemorySize.Format(PerSampleBytes)} per sample, peak about {MemorySize.Format(PeakBytes)} of a " +
         $"{MemorySize.Format(BudgetBytes)} budget";
 }

@@ -96,29 +96,33 @@ public static class BatchPlanner
         return (Math.Max(per, 1), Math.Max(0, two - 2 * per), "probe", int.MaxValue);
     }
 
+    /// <summary>What both probes run: one forward pass and input gradient at batch <paramref name="n"/> (the forward
+    /// pass alone for a model without gradients), on mid-range inputs, in eval mode.</summary>
+    internal static void Step(Classifier model, int n)
+    {
+        using var scope = NewDisposeScope();
+        using var mode = model.EvalMode();
+        var x = full([n, .. model.InputShape], (model.Lower + model.Upper) / 2, ScalarType.Float32);
+        if (model.HasGradients)
+        {
+            using var _ = enable_grad();
+            var xr = x.requires_grad_(true);
+            autograd.grad([model.Logits(xr).logsumexp(1).sum()], [xr])[0].sum().item<float>();
+        }
+        else
+        {
+            using var _ = no_grad();
+            model.Logits(x).sum().item<float>();
+        }
+    }
+
     /// <summary>The peak resident growth of one forward pass and input gradient at batch <paramref name="n"/>.</summary>
     private static long PeakOf(Classifier model, int n)
     {
         ProcessMemory.Trim();
         ProcessMemory.ResetPeak();
         var before = ProcessMemory.Resident() ?? 0;
-        using (var scope = NewDisposeScope())
-        using (model.EvalMode())
-        {
-            var x = full([n, .. model.InputShape], (model.Lower + model.Upper) / 2, ScalarType.Float32);
-            if (model.HasGradients)
-            {
-                using var _ = enable_grad();
-                var xr = x.requires_grad_(true);
-                var loss = model.Logits(xr).logsumexp(1).sum();
-                autograd.grad([loss], [xr]);
-            }
-            else
-            {
-                using var _ = no_grad();
-                model.Logits(x);
-            }
-        }
+        Step(model, n);
         var peak = ProcessMemory.Peak() ?? before;
         ProcessMemory.Trim();
         return Math.Max(0, peak - before);

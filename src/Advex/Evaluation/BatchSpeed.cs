@@ -2,7 +2,6 @@ namespace Advex.Evaluation;
 
 using System.Diagnostics;
 using Advex.Models;
-using static TorchSharp.torch;
 
 /// <summary>One measured batch size: the time of one forward pass and input gradient, per sample.</summary>
 /// <param name="Batch">the batch size probed</param>
@@ -60,29 +59,15 @@ public static class BatchSpeed
         return timings.Where(t => t.SecondsPerSample <= Tie * best).Max(t => t.Batch);
     }
 
-    /// <summary>The faster of two timed steps (forward pass and input gradient; the forward pass alone for a model
-    /// without gradients) at batch <paramref name="n"/>: the first step at a new shape pays one-time set-up costs. A
+    /// <summary>The faster of two timed steps (<see cref="BatchPlanner.Step"/>) at batch <paramref name="n"/>: the first step at a new shape pays one-time set-up costs. A
     /// first step over a second is not repeated (the set-up is small beside it).</summary>
     public static double Measure(Classifier model, int n)
     {
         var best = double.PositiveInfinity;
         for (var i = 0; i < 2; i++)
         {
-            using var scope = NewDisposeScope();
-            using var mode = model.EvalMode();
-            var x = full([n, .. model.InputShape], (model.Lower + model.Upper) / 2, ScalarType.Float32);
             var clock = Stopwatch.StartNew();
-            if (model.HasGradients)
-            {
-                using var _ = enable_grad();
-                var xr = x.requires_grad_(true);
-                autograd.grad([model.Logits(xr).logsumexp(1).sum()], [xr])[0].sum().item<float>();
-            }
-            else
-            {
-                using var _ = no_grad();
-                model.Logits(x).sum().item<float>();
-            }
+            BatchPlanner.Step(model, n);
             best = Math.Min(best, clock.Elapsed.TotalSeconds);
             if (best > 1) break;
         }

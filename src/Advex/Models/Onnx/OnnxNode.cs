@@ -70,6 +70,9 @@ public sealed class OnnxNode
     /// <summary>The values of a small tensor (scales, bounds) as doubles.</summary>
     public static double[] Doubles(Tensor t) => t.cpu().to_type(ScalarType.Float64).data<double>().ToArray();
 
+    /// <summary>Below this many bytes <see cref="CheckAllocation"/> does not read the available memory.</summary>
+    private const double SmallAllocation = 256 << 20;
+
     /// <summary>
     /// Refuses a tensor a node would build from a shape it computes (ConstantOfShape, Expand, Tile, Range) when it
     /// would need more memory than the process can still get (8 bytes an element, the widest type held): a hostile
@@ -81,6 +84,7 @@ public sealed class OnnxNode
     {
         double bytes = 8;
         foreach (var d in factors) bytes *= d;
+        if (bytes <= SmallAllocation) return; // no /proc read for what any machine can hold: Expand runs every forward pass
         var available = ProcessMemory.Available() ?? long.MaxValue;
         if (bytes > available)
             throw Unsupported($"{what ?? $"a [{string.Join(",", factors)}] tensor"} ({bytes / (1L << 30):#,0.#} GiB with " +

@@ -27,7 +27,8 @@ internal static class Arithmetic
         return Binary(node, inputs, (x, y) => fmod ? x.fmod(y) : x.remainder(y));
     }
 
-    private static Tensor[] Binary(OnnxNode node, Tensor?[] inputs, Func<Tensor, Tensor, Tensor> op)
+    /// <summary>op(A, B) after the opset-6 legacy broadcast of B (NumPy broadcasting from opset 7).</summary>
+    internal static Tensor[] Binary(OnnxNode node, Tensor?[] inputs, Func<Tensor, Tensor, Tensor> op)
     {
         var a = node.Required(inputs, 0);
         var b = node.Required(inputs, 1);

@@ -20,13 +20,16 @@ internal static class BatchNorm
         if (node.Opset < 9 && node.Int("spatial", 1) == 0) throw node.Unsupported("spatial=0");
         if (node.UsedOutputs > 1) throw node.Unsupported("the running mean/variance outputs");
         var x = node.Required(inputs, 0);
-        long[] perChannel = [-1, .. Enumerable.Repeat(1L, Math.Max(0, (int)x.dim() - 2))];
+        var perChannel = PerChannel(x);
         var scale = node.Required(inputs, 1).reshape(perChannel);
         var bias = node.Required(inputs, 2).reshape(perChannel);
         var mean = node.Required(inputs, 3).reshape(perChannel);
         var variance = node.Required(inputs, 4).reshape(perChannel);
         return [(x - mean) / (variance + node.Float("epsilon", 1e-5)).sqrt() * scale + bias];
     }
+
+    /// <summary>The shape [C, 1, …] that lines a per-channel vector up with axis 1 of <paramref name="x"/>.</summary>
+    internal static long[] PerChannel(Tensor x) => [-1, .. Enumerable.Repeat(1L, Math.Max(0, (int)x.dim() - 2))];
 
     /// <summary>
     /// Dropout at inference is the identity and the optional mask output is all true. Training mode (is_test=0

@@ -12,10 +12,10 @@ internal static class InstanceNorm
     {
         var x = node.Required(inputs, 0);
         if (x.dim() < 3) throw node.Unsupported($"a rank-{x.dim()} input (needs [N, C, D1, …])");
-        long[] perChannel = [-1, .. Enumerable.Repeat(1L, (int)x.dim() - 2)];
+        var perChannel = BatchNorm.PerChannel(x);
         var scale = node.Required(inputs, 1).reshape(perChannel);
         var bias = node.Required(inputs, 2).reshape(perChannel);
-        var spatial = Enumerable.Range(2, (int)x.dim() - 2).Select(i => (long)i).ToArray();
+        var spatial = Pooling.SpatialAxes(x);
         var mean = x.mean(spatial, keepdim: true);
         var variance = (x - mean).square().mean(spatial, keepdim: true);
         return [scale * (x - mean) / (variance + node.Float("epsilon", 1e-5)).sqrt() + bias];

@@ -8,24 +8,24 @@ using static TorchSharp.torch;
 /// </summary>
 internal static class Logic
 {
-    public static Tensor[] Equal(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a.eq(b));
+    public static Tensor[] Equal(OnnxNode node, Tensor?[] inputs) => Arithmetic.Binary(node, inputs, (a, b) => a.eq(b));
 
-    public static Tensor[] Less(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a.lt(b));
+    public static Tensor[] Less(OnnxNode node, Tensor?[] inputs) => Arithmetic.Binary(node, inputs, (a, b) => a.lt(b));
 
-    public static Tensor[] Greater(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a.gt(b));
+    public static Tensor[] Greater(OnnxNode node, Tensor?[] inputs) => Arithmetic.Binary(node, inputs, (a, b) => a.gt(b));
 
-    public static Tensor[] LessOrEqual(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a.le(b));
+    public static Tensor[] LessOrEqual(OnnxNode node, Tensor?[] inputs) => Arithmetic.Binary(node, inputs, (a, b) => a.le(b));
 
-    public static Tensor[] GreaterOrEqual(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a.ge(b));
+    public static Tensor[] GreaterOrEqual(OnnxNode node, Tensor?[] inputs) => Arithmetic.Binary(node, inputs, (a, b) => a.ge(b));
 
     public static Tensor[] And(OnnxNode node, Tensor?[] inputs) =>
-        Binary(node, inputs, (a, b) => Bool(a).logical_and(Bool(b)));
+        Arithmetic.Binary(node, inputs, (a, b) => Bool(a).logical_and(Bool(b)));
 
     public static Tensor[] Or(OnnxNode node, Tensor?[] inputs) =>
-        Binary(node, inputs, (a, b) => Bool(a).logical_or(Bool(b)));
+        Arithmetic.Binary(node, inputs, (a, b) => Bool(a).logical_or(Bool(b)));
 
     public static Tensor[] Xor(OnnxNode node, Tensor?[] inputs) =>
-        Binary(node, inputs, (a, b) => Bool(a).logical_xor(Bool(b)));
+        Arithmetic.Binary(node, inputs, (a, b) => Bool(a).logical_xor(Bool(b)));
 
     public static Tensor[] Not(OnnxNode node, Tensor?[] inputs) => [node.Required(inputs, 0).logical_not()];
 
@@ -36,12 +36,6 @@ internal static class Logic
         var x = node.Required(inputs, 1);
         var y = node.Required(inputs, 2);
         return [where(Bool(condition), x, y)];
-    }
-
-    private static Tensor[] Binary(OnnxNode node, Tensor?[] inputs, Func<Tensor, Tensor, Tensor> op)
-    {
-        var a = node.Required(inputs, 0);
-        return [op(a, Arithmetic.LegacyBroadcast(node, a, node.Required(inputs, 1)))];
     }
 
     private static Tensor Bool(Tensor t) => t.dtype == ScalarType.Bool ? t : t.ne(0);

@@ -85,14 +85,17 @@ internal static class Pooling
     public static Tensor[] GlobalAveragePool(OnnxNode node, Tensor?[] inputs)
     {
         var x = node.Required(inputs, 0);
-        return [x.mean(Enumerable.Range(2, (int)x.dim() - 2).Select(i => (long)i).ToArray(), keepdim: true)];
+        return [x.mean(SpatialAxes(x), keepdim: true)];
     }
 
     public static Tensor[] GlobalMaxPool(OnnxNode node, Tensor?[] inputs)
     {
         var x = node.Required(inputs, 0);
-        return [x.amax(Enumerable.Range(2, (int)x.dim() - 2).Select(i => (long)i).ToArray(), keepdim: true)];
+        return [x.amax(SpatialAxes(x), keepdim: true)];
     }
+
+    /// <summary>The axes after batch and channel of an [N, C, D1, …] tensor: 2, 3, ….</summary>
+    internal static long[] SpatialAxes(Tensor x) => Enumerable.Range(2, (int)x.dim() - 2).Select(i => (long)i).ToArray();
 
     private static Tensor Average(OnnxNode node, Tensor x, SpatialPads g, long[] padding, bool ceil, bool includePad) =>
         g.Rank switch
