@@ -3,6 +3,7 @@
 //   dotnet run --project benchmarks/Advex.Benchmarks -c Release -- [--model <dir>] [--images N] [--json out.json]
 //     [--attacks pgd,advgan] [--generator <advgan train folder>]   (advgan runs only when --generator is given)
 //     [--training N]   also times one epoch of adversarial training of smallcnn on N MNIST images per method
+//   --conv-isa: one convolution per layer shape, time and error against float64 (benchmarks/onednn-isa.sh)
 using System.Diagnostics;
 using System.Text.Json;
 using Advex.Attacks;
@@ -17,6 +18,7 @@ string? Arg(string name) => argList.IndexOf(name) is var i and >= 0 && i + 1 < a
 if (Arg("--gradient-step") is { } stepModel)
     return GradientStep.Run(stepModel, Arg("--shape")!.Split(',').Select(long.Parse).ToArray(), int.Parse(Arg("--batch") ?? "2"),
         int.Parse(Arg("--steps") ?? "5"), argList.Contains("--channels-last"));
+if (argList.Contains("--conv-isa")) return ConvIsa.Run();
 if (Arg("--cascade-parts") is { } partsModel)
     return CascadeParts.Run(partsModel, int.Parse(Arg("--images") ?? "100"), int.Parse(Arg("--steps") ?? "40"),
         argList.Contains("--channels-last"));
