@@ -28,7 +28,7 @@ internal static class ConvIsa
         foreach (var s in Shapes)
         {
             using var scope = NewDisposeScope();
-            var gen = new Generator(0);
+            using var gen = new Generator(0);
             var x = randn([s.Batch, s.InChannels, s.Size, s.Size], generator: gen);
             var w = randn([s.OutChannels, s.InChannels, s.Kernel, s.Kernel], generator: gen) / Math.Sqrt(s.InChannels * s.Kernel * s.Kernel);
             var reference = Step(x.to(float64), w.to(float64), s);
